@@ -1,0 +1,85 @@
+package dev.flowcast.cluster;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.flowcast.config.Settings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.logging.Logger;
+
+/**
+ * Owns this node's Hazelcast instance: an embedded member, or a client of an external cluster.
+ *
+ * <p>Started by the pipeline at application start ({@link #start()}), shut down last, after the stages
+ * drained ({@link #stop()}). Threading: start/stop are called once by the lifecycle bean; {@link #instance()}
+ * is safe from any thread after start.
+ */
+@ApplicationScoped
+public class HazelcastNode {
+
+    private static final Logger LOG = Logger.getLogger(HazelcastNode.class.getName());
+
+    @Inject
+    Settings settings;
+
+    private volatile HazelcastInstance instance;
+
+    /** Starts the member or client. Blocks until it has joined (or formed) its cluster. */
+    public synchronized HazelcastInstance start() {
+        if (instance == null) {
+            if (!settings.clusterClient().isEmpty()) {
+                instance = HazelcastClient.newHazelcastClient(
+                        HazelcastConfigs.client(settings.clusterName(), settings.clusterClient()));
+                LOG.info(() -> "Flowcast joined Hazelcast cluster '" + settings.clusterName() + "' as a client of "
+                        + settings.clusterClient());
+            } else {
+                instance = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(settings.clusterName(),
+                        settings.clusterPort(), settings.clusterMembers(), settings.historySize(),
+                        settings.historyTtlSeconds()));
+                LOG.info(() -> "Flowcast Hazelcast member up at " + instance.getCluster().getLocalMember().getAddress()
+                        + " in cluster '" + settings.clusterName() + "' with " + memberCount() + " member(s)");
+            }
+        }
+        return instance;
+    }
+
+    /** The running instance. */
+    public HazelcastInstance instance() {
+        HazelcastInstance current = instance;
+        if (current == null) {
+            throw new IllegalStateException("Hazelcast is not started");
+        }
+        return current;
+    }
+
+    public boolean isRunning() {
+        HazelcastInstance current = instance;
+        return current != null && current.getLifecycleService().isRunning();
+    }
+
+    /** Members of the cluster as this node sees it; 0 when not running. */
+    public int memberCount() {
+        HazelcastInstance current = instance;
+        return current != null && current.getLifecycleService().isRunning() ? current.getCluster().getMembers().size() : 0;
+    }
+
+    /** This node's name in stats and logs: its Hazelcast address, or "-" before start. */
+    public String nodeName() {
+        HazelcastInstance current = instance;
+        if (current == null || !current.getLifecycleService().isRunning()) {
+            return "-";
+        }
+        return settings.clusterClient().isEmpty()
+                ? current.getCluster().getLocalMember().getAddress().toString()
+                : current.getName();
+    }
+
+    /** Leaves the cluster gracefully: partitions migrate to the survivors before this member goes. */
+    public synchronized void stop() {
+        if (instance != null) {
+            instance.shutdown();
+            instance = null;
+        }
+    }
+}

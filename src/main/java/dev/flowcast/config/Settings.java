@@ -1,0 +1,202 @@
+package dev.flowcast.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Every Flowcast setting (contract §1), read once from MicroProfile Config.
+ *
+ * <p>Environment variables work as MicroProfile Config defines: {@code flowcast.cluster.members} can be
+ * given as {@code FLOWCAST_CLUSTER_MEMBERS}. Defaults live here and in the README table;
+ * {@code SettingsDocTest} keeps the two in step. Values are checked by {@link SettingsCheck} at start-up,
+ * so a node with a bad setting refuses to start instead of misbehaving later.
+ *
+ * <p>Threading: an application-scoped bean whose fields are written once by CDI before first use;
+ * safe to read from any thread. Secrets are never logged or included in {@link #toString()}.
+ */
+@ApplicationScoped
+public class Settings {
+
+    @Inject @ConfigProperty(name = "flowcast.publish.key")
+    Optional<String> publishKey;
+
+    @Inject @ConfigProperty(name = "flowcast.auth.secret")
+    Optional<String> authSecret;
+
+    @Inject @ConfigProperty(name = "flowcast.auth.public-topics", defaultValue = "public:*")
+    String publicTopics;
+
+    @Inject @ConfigProperty(name = "flowcast.admin.password")
+    Optional<String> adminPassword;
+
+    @Inject @ConfigProperty(name = "flowcast.cluster.name", defaultValue = "flowcast")
+    String clusterName;
+
+    @Inject @ConfigProperty(name = "flowcast.cluster.port", defaultValue = "5701")
+    int clusterPort;
+
+    // Optional<String>, split here: Payara's config producer fails on Optional<List<String>>
+    // (ClassCastException ParameterizedTypeImpl -> Class at deploy).
+    @Inject @ConfigProperty(name = "flowcast.cluster.members")
+    Optional<String> clusterMembers;
+
+    @Inject @ConfigProperty(name = "flowcast.cluster.client")
+    Optional<String> clusterClient;
+
+    @Inject @ConfigProperty(name = "flowcast.durability", defaultValue = "memory")
+    String durability;
+
+    @Inject @ConfigProperty(name = "flowcast.queue.capacity", defaultValue = "10000")
+    int queueCapacity;
+
+    @Inject @ConfigProperty(name = "flowcast.queue.overflow", defaultValue = "reject")
+    String queueOverflow;
+
+    @Inject @ConfigProperty(name = "flowcast.queue.offer-timeout-ms", defaultValue = "1000")
+    long queueOfferTimeoutMs;
+
+    /** 0 means "number of cores", resolved in {@link #stageWorkers()}. */
+    @Inject @ConfigProperty(name = "flowcast.stage.workers", defaultValue = "0")
+    int stageWorkers;
+
+    @Inject @ConfigProperty(name = "flowcast.event.max-bytes", defaultValue = "65536")
+    int eventMaxBytes;
+
+    @Inject @ConfigProperty(name = "flowcast.batch.max-bytes", defaultValue = "8388608")
+    int batchMaxBytes;
+
+    @Inject @ConfigProperty(name = "flowcast.history.size", defaultValue = "1000")
+    int historySize;
+
+    @Inject @ConfigProperty(name = "flowcast.history.ttl-seconds", defaultValue = "300")
+    int historyTtlSeconds;
+
+    @Inject @ConfigProperty(name = "flowcast.client.max-pending", defaultValue = "4096")
+    int clientMaxPending;
+
+    @Inject @ConfigProperty(name = "flowcast.client.max-subscriptions", defaultValue = "100")
+    int clientMaxSubscriptions;
+
+    @Inject @ConfigProperty(name = "flowcast.demo.enabled", defaultValue = "false")
+    boolean demoEnabled;
+
+    @Inject @ConfigProperty(name = "flowcast.demo.rate", defaultValue = "20")
+    int demoRatePerSecond;
+
+    @Inject @ConfigProperty(name = "flowcast.shutdown.drain-timeout-ms", defaultValue = "5000")
+    long drainTimeoutMs;
+
+    public Optional<String> publishKey() {
+        return publishKey.filter(s -> !s.isBlank());
+    }
+
+    public Optional<String> authSecret() {
+        return authSecret.filter(s -> !s.isBlank());
+    }
+
+    public String publicTopics() {
+        return publicTopics;
+    }
+
+    public Optional<String> adminPassword() {
+        return adminPassword.filter(s -> !s.isBlank());
+    }
+
+    public String clusterName() {
+        return clusterName;
+    }
+
+    public int clusterPort() {
+        return clusterPort;
+    }
+
+    /** {@code host:port} entries of {@code flowcast.cluster.members}; empty for a single-node cluster. */
+    public List<String> clusterMembers() {
+        return commaList(clusterMembers);
+    }
+
+    /** {@code host:port} entries of {@code flowcast.cluster.client}; empty to run an embedded member. */
+    public List<String> clusterClient() {
+        return commaList(clusterClient);
+    }
+
+    private static List<String> commaList(Optional<String> value) {
+        return value.map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
+                .orElse(List.of());
+    }
+
+    public String durability() {
+        return durability;
+    }
+
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    public String queueOverflow() {
+        return queueOverflow;
+    }
+
+    public long queueOfferTimeoutMs() {
+        return queueOfferTimeoutMs;
+    }
+
+    /** The configured worker limit, or the number of cores when unset. */
+    public int stageWorkers() {
+        return stageWorkers > 0 ? stageWorkers : Runtime.getRuntime().availableProcessors();
+    }
+
+    public int eventMaxBytes() {
+        return eventMaxBytes;
+    }
+
+    public int batchMaxBytes() {
+        return batchMaxBytes;
+    }
+
+    public int historySize() {
+        return historySize;
+    }
+
+    public int historyTtlSeconds() {
+        return historyTtlSeconds;
+    }
+
+    public int clientMaxPending() {
+        return clientMaxPending;
+    }
+
+    public int clientMaxSubscriptions() {
+        return clientMaxSubscriptions;
+    }
+
+    public boolean demoEnabled() {
+        return demoEnabled;
+    }
+
+    public int demoRatePerSecond() {
+        return demoRatePerSecond;
+    }
+
+    public long drainTimeoutMs() {
+        return drainTimeoutMs;
+    }
+
+    /** A summary for the start-up log line: every non-secret setting, and only whether secrets are set. */
+    @Override
+    public String toString() {
+        return "cluster=" + clusterName + " port=" + clusterPort + " members=" + clusterMembers()
+                + " durability=" + durability + " queue=" + queueCapacity + "/" + queueOverflow
+                + " workers=" + stageWorkers() + " maxBytes=" + eventMaxBytes
+                + " history=" + historySize + "/" + historyTtlSeconds + "s"
+                + " client.maxPending=" + clientMaxPending + " client.maxSubscriptions=" + clientMaxSubscriptions
+                + " demo=" + demoEnabled
+                + " publishKey=" + (publishKey().isPresent() ? "set" : "UNSET")
+                + " authSecret=" + (authSecret().isPresent() ? "set" : "unset")
+                + " adminPassword=" + (adminPassword().isPresent() ? "set" : "unset");
+    }
+}

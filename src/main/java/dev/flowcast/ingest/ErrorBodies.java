@@ -1,0 +1,39 @@
+package dev.flowcast.ingest;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** The contract's error body, {@code {"error":"<code>","message":"<sentence>"}}, as a response. Stateless. */
+public final class ErrorBodies {
+
+    /** Seconds a 429 asks the publisher to wait. */
+    static final String RETRY_AFTER_SECONDS = "1";
+
+    private ErrorBodies() {
+    }
+
+    public static Response of(int status, String code, String message) {
+        return of(new PublishError(status, code, message));
+    }
+
+    public static Response of(PublishError error) {
+        JsonObjectBuilder body = Json.createObjectBuilder()
+                .add("error", error.code())
+                .add("message", error.getMessage());
+        if (error.index() != null) {
+            body.add("index", error.index());
+        }
+        Response.ResponseBuilder response = Response.status(error.status())
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body.build().toString());
+        if (error.status() == 429) {
+            response.header("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        if (error.status() == 413) {
+            response.header("Connection", "close"); // the rest of an oversized body may still be on the wire
+        }
+        return response.build();
+    }
+}

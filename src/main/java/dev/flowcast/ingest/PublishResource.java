@@ -1,0 +1,50 @@
+package dev.flowcast.ingest;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+
+/**
+ * {@code POST /api/topics/{topic}/events}: publish one event (contract §2).
+ *
+ * <p>Checks run in the order a client can act on: key (401), content type (415), size (413), body (400),
+ * topic (400), then admission (429/503). Thread-safe: no state of its own.
+ */
+@Path("/topics/{topic}/events")
+@ApplicationScoped
+public class PublishResource {
+
+    @Inject
+    PublishGuard guard;
+
+    @Inject
+    Ingest ingest;
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response publish(@PathParam("topic") String topic,
+                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                            @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
+                            InputStream body) {
+        guard.check(authorization);
+        RequestBodies.requireJson(contentType);
+        int limit = ingest.parser().maxBytes();
+        byte[] bytes = RequestBodies.read(body, contentLength == null ? -1 : contentLength, limit, PublishError.tooLarge(limit));
+        PublishReceipt receipt = ingest.publishJson(topic, bytes);
+        var answer = Json.createObjectBuilder().add("id", receipt.id()).add("topic", receipt.topic());
+        if (receipt.dropped()) {
+            answer.add("dropped", true);
+        }
+        return Response.accepted(answer.build().toString()).type(MediaType.APPLICATION_JSON_TYPE).build();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.flowcast.ingest;
+
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Checks and reads request bodies within a byte limit, so an oversized body is refused after reading at
+ * most limit + 1 bytes instead of being buffered whole. Stateless.
+ */
+final class RequestBodies {
+
+    private RequestBodies() {
+    }
+
+    /** @throws PublishError 415 unless the content type is application/json (UTF-8, if a charset is named) */
+    static void requireJson(String contentType) {
+        MediaType type;
+        try {
+            type = contentType == null ? null : MediaType.valueOf(contentType);
+        } catch (IllegalArgumentException e) {
+            type = null;
+        }
+        boolean json = type != null && "application".equalsIgnoreCase(type.getType())
+                && "json".equalsIgnoreCase(type.getSubtype());
+        String charset = json ? type.getParameters().get(MediaType.CHARSET_PARAMETER) : null;
+        if (!json || (charset != null && !"utf-8".equalsIgnoreCase(charset))) {
+            throw new PublishError(415, "unsupported_media_type", "the body must be application/json in UTF-8");
+        }
+    }
+
+    /**
+     * Reads the whole body. @throws PublishError 413 as soon as it passes {@code limit} bytes
+     *
+     * <p>Before answering 413 it reads and discards the rest of the body, up to {@link #MAX_DISCARD} bytes: a
+     * client that is still sending (the JDK's HttpClient, curl) only reads the answer once its body is out, so
+     * an unread body would leave it hanging. Past that, the 413 also closes the connection.
+     */
+    static byte[] read(InputStream in, long declaredLength, int limit, PublishError tooLarge) {
+        try {
+            if (declaredLength > limit) {
+                discardRest(in);
+                throw tooLarge;
+            }
+            byte[] body = in.readNBytes(limit + 1);
+            if (body.length > limit) {
+                discardRest(in);
+                throw tooLarge;
+            }
+            return body;
+        } catch (IOException e) {
+            throw new PublishError(400, "bad_body", "the request body could not be read");
+        }
+    }
+
+    /** Most bytes of an oversized body read and thrown away so its sender sees the 413. */
+    static final long MAX_DISCARD = 64L * 1024 * 1024;
+
+    private static void discardRest(InputStream in) throws IOException {
+        long skipped = 0;
+        byte[] sink = new byte[8192];
+        int n;
+        while (skipped < MAX_DISCARD && (n = in.read(sink)) > 0) {
+            skipped += n;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/**
+ * The pipeline core in plain Java: bounded, concurrency-limited, key-ordered stages with named overflow policies.
+ *
+ * <pre>
+ *  producers, any thread                   one Stage&lt;T&gt;
+ *  ─────────────────────    ┌─────────────────────────────────────────────────────────────────────┐
+ *  offer(item) ─────────────┼─> Backlog: accepted and not yet taken ≤ capacity                    │
+ *    ← ACCEPTED             │      │ full? OverflowPolicy: reject │ block(timeout) │              │
+ *    ← REJECTED             │      │   drop-oldest │ drop-newest ──> DropListener, dropped++      │
+ *    ← DROPPED              │      v                                                              │
+ *                           │  StageQueue: ArrayBlockingQueue │ bounded BlockingQueue │ IQueue    │
+ *                           │      │ dispatch step, by a worker under one lock (no extra thread)  │
+ *                           │      v                                                              │
+ *                           │  per-key mailboxes   k1:[a b c]   k2:[d]   k3:[e f]                 │
+ *                           │      │ ready lanes, FIFO; a lane goes to the back after each batch  │
+ *                           │      v                                                              │
+ *                           │  injected Executor: ≤ workers handler calls at once                 │
+ *                           │      └─> BatchHandler.handle(≤ batchSize items of ONE key)          │
+ *                           │              throws → onError(batch, e), failed++                   │
+ *                           └─────────────────────────────────────────────────────────────────────┘
+ *  stats():   depth, capacity, in/out and per second, in-flight, rejected, failed, dropped by policy,
+ *             latency percentiles (HdrHistogram), time since last progress
+ *  lifecycle: build → start → drain(timeout) → DrainReport(leftover)
+ * </pre>
+ *
+ * No Jakarta or Hazelcast imports: unit-tested and benchmarked without a container.
+ */
+package dev.flowcast.stage;

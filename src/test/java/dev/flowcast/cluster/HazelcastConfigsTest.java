@@ -1,0 +1,43 @@
+package dev.flowcast.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.config.Config;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HazelcastConfigsTest {
+
+    @Test
+    void shouldFormASingleNodeCluster_withoutMulticast_whenNoMembersAreGiven() {
+        Config config = HazelcastConfigs.member("c", 5701, List.of(), 1000, 300);
+        assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
+        assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled()).isFalse();
+        assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
+    }
+
+    @Test
+    void shouldJoinTheGivenMembersOverTcpIp() {
+        Config config = HazelcastConfigs.member("c", 5701, List.of("10.0.0.5:5701", "10.0.0.6:5701"), 1000, 300);
+        assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled()).isTrue();
+        assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
+                .containsExactly("10.0.0.5:5701", "10.0.0.6:5701");
+        assertThat(config.getNetworkConfig().getInterfaces().isEnabled()).isFalse();
+    }
+
+    @Test
+    void shouldSizeTopicHistoryFromTheSettings() {
+        Config config = HazelcastConfigs.member("c", 5701, List.of(), 42, 7);
+        var ring = config.getRingbufferConfig(HazelcastConfigs.HISTORY_PREFIX + "any:topic");
+        assertThat(ring.getCapacity()).isEqualTo(42);
+        assertThat(ring.getTimeToLiveSeconds()).isEqualTo(7);
+        assertThat(config.getRingbufferConfig(HazelcastConfigs.BUS_PREFIX + "3").getCapacity())
+                .isEqualTo(HazelcastConfigs.BUS_CAPACITY);
+    }
+
+    @Test
+    void shouldRecognizeLoopbackMemberLists() {
+        assertThat(HazelcastConfigs.allLoopback(List.of("127.0.0.1:5701", "localhost"))).isTrue();
+        assertThat(HazelcastConfigs.allLoopback(List.of("127.0.0.1:5701", "10.1.2.3:5701"))).isFalse();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.flowcast.delivery;
+
+import dev.flowcast.cluster.HistoryReader;
+import dev.flowcast.event.Event;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** An in-memory topic history for fan-out tests: append events, evict the oldest, change the epoch. */
+final class FakeHistory implements HistoryReader {
+
+    private final Map<String, TreeMap<Long, Event>> topics = new ConcurrentHashMap<>();
+    private final Map<String, Long> newest = new ConcurrentHashMap<>();
+    private final Map<String, String> epochs = new ConcurrentHashMap<>();
+
+    /** Appends events with the next seqs and returns them. */
+    List<Event> append(String topic, int count) {
+        List<Event> added = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long seq = newest.merge(topic, 1L, Long::sum);
+            Event event = new Event("id" + seq, topic, "{\"seq\":" + seq + "}", 1_000 + seq, seq);
+            topics.computeIfAbsent(topic, t -> new TreeMap<>()).put(seq, event);
+            added.add(event);
+        }
+        return added;
+    }
+
+    /** Forgets events up to and including {@code seq}, as an evicted or expired ring buffer would. */
+    void evictThrough(String topic, long seq) {
+        topics.getOrDefault(topic, new TreeMap<>()).headMap(seq, true).clear();
+    }
+
+    void setEpoch(String topic, String epoch) {
+        epochs.put(topic, epoch);
+    }
+
+    @Override
+    public long newestSeq(String topic) {
+        return newest.getOrDefault(topic, 0L);
+    }
+
+    @Override
+    public List<Event> read(String topic, long fromSeq, long toSeq) {
+        return new ArrayList<>(topics.getOrDefault(topic, new TreeMap<>()).subMap(fromSeq, true, toSeq, true).values());
+    }
+
+    @Override
+    public String epoch(String topic) {
+        return epochs.computeIfAbsent(topic, t -> "e1");
+    }
+}

@@ -1,0 +1,168 @@
+package dev.flowcast.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flowcast.cluster.EventBatch;
+import dev.flowcast.event.Event;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FanOutTest {
+
+    private static final String T = "prices:acme";
+
+    private final FakeHistory history = new FakeHistory();
+    private final FanOut fanOut = new FanOut(history, DeliveryObserver.NONE);
+
+    private record Client(Connection connection, RecordingSink sink) {
+        List<JsonObject> frames() {
+            return sink.frames().stream().map(f -> Json.createReader(new StringReader(f)).readObject()).toList();
+        }
+
+        List<String> summary() {
+            return frames().stream().map(f -> switch (f.getString("type")) {
+                case "event" -> "event " + f.getJsonNumber("seq");
+                case "subscribed" -> "subscribed " + f.getJsonNumber("seq") + " " + f.getString("epoch");
+                case "gap" -> "gap " + f.getJsonNumber("from") + ".." + f.getJsonNumber("to");
+                default -> f.getString("type");
+            }).toList();
+        }
+    }
+
+    private static Client client(String id) {
+        RecordingSink sink = new RecordingSink(true);
+        Connection connection = new Connection(id, new Outbox(sink, 10_000, DeliveryObserver.NONE), null);
+        return new Client(connection, sink);
+    }
+
+    private void subscribe(Client client, Long since, String epoch) {
+        client.connection().topics().add(T);
+        fanOut.handle(List.of(new FanOutWork.Subscribe(client.connection(), T, since, epoch)));
+    }
+
+    private void deliver(List<Event> events) {
+        fanOut.handle(List.of(new FanOutWork.Deliver(new EventBatch(T, events))));
+    }
+
+    @Test
+    void shouldAnswerSubscribedWithNewestSeq_thenDeliverLiveEventsInOrder() {
+        history.append(T, 4);
+        Client client = client("a");
+        subscribe(client, null, null);
+        deliver(history.append(T, 3));
+        assertThat(client.summary()).containsExactly("subscribed 4 e1", "event 5", "event 6", "event 7");
+        assertThat(fanOut.subscriptions()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldSkipEventsAlreadyDelivered_noDuplicates() {
+        Client client = client("a");
+        subscribe(client, null, null);
+        List<Event> batch = history.append(T, 3);
+        deliver(batch);
+        deliver(batch);
+        assertThat(client.summary()).containsExactly("subscribed 0 e1", "event 1", "event 2", "event 3");
+    }
+
+    @Test
+    void shouldFillAHoleFromHistory_whenABatchArrivesEarly() {
+        Client client = client("a");
+        subscribe(client, null, null);
+        List<Event> first = history.append(T, 2);
+        List<Event> second = history.append(T, 2);
+        deliver(second); // e.g. sequenced on another member and faster on the bus
+        deliver(first);
+        assertThat(client.summary()).containsExactly("subscribed 0 e1", "event 1", "event 2", "event 3", "event 4");
+    }
+
+    @Test
+    void shouldSendAGap_whenHistoryNoLongerHasTheHole() {
+        Client client = client("a");
+        subscribe(client, null, null);
+        history.append(T, 5);
+        history.evictThrough(T, 3);
+        deliver(history.append(T, 1));
+        assertThat(client.summary()).containsExactly("subscribed 0 e1", "gap 1..3", "event 4", "event 5", "event 6");
+        assertThat(fanOut.gaps()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldReplayEventsAfterSince_thenContinueLive_withoutHoleOrDuplicate() {
+        history.append(T, 10);
+        Client client = client("a");
+        subscribe(client, 7L, "e1");
+        deliver(history.read(T, 9, 10)); // late duplicates of replayed events
+        deliver(history.append(T, 2));
+        assertThat(client.summary()).containsExactly(
+                "subscribed 10 e1", "event 8", "event 9", "event 10", "event 11", "event 12");
+    }
+
+    @Test
+    void shouldSendAGapFirst_whenSinceIsOlderThanHistory() {
+        history.append(T, 10);
+        history.evictThrough(T, 5);
+        Client client = client("a");
+        subscribe(client, 2L, "e1");
+        assertThat(client.summary()).containsExactly(
+                "subscribed 10 e1", "gap 3..5", "event 6", "event 7", "event 8", "event 9", "event 10");
+    }
+
+    @Test
+    void shouldSendAGapFromOneToNewest_whenTheEpochIsWrong() {
+        history.append(T, 4);
+        history.setEpoch(T, "e2");
+        Client client = client("a");
+        subscribe(client, 2L, "e1");
+        deliver(history.append(T, 1));
+        assertThat(client.summary()).containsExactly("subscribed 4 e2", "gap 1..4", "event 5");
+    }
+
+    @Test
+    void shouldStopDelivering_afterUnsubscribed() {
+        Client client = client("a");
+        Client other = client("b");
+        subscribe(client, null, null);
+        subscribe(other, null, null);
+        deliver(history.append(T, 1));
+        client.connection().topics().remove(T);
+        fanOut.handle(List.of(new FanOutWork.Unsubscribe(client.connection(), T, true)));
+        deliver(history.append(T, 1));
+        assertThat(client.summary()).containsExactly("subscribed 0 e1", "event 1", "unsubscribed");
+        assertThat(other.summary()).containsExactly("subscribed 0 e1", "event 1", "event 2");
+        assertThat(fanOut.subscriptions()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldEncodeEachEventOnce_andShareTheFrameAcrossSubscribers() {
+        Client a = client("a");
+        Client b = client("b");
+        subscribe(a, null, null);
+        subscribe(b, null, null);
+        deliver(history.append(T, 1));
+        assertThat(a.sink().frames().get(1)).isEqualTo(b.sink().frames().get(1));
+        JsonObject event = a.frames().get(1);
+        assertThat(event.getString("id")).isEqualTo("id1");
+        assertThat(event.getJsonObject("data").getInt("seq")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCatchUpFromHistory_onResync() {
+        Client client = client("a");
+        subscribe(client, null, null);
+        history.append(T, 3); // lost on the bus
+        fanOut.handle(List.of(new FanOutWork.Resync(T)));
+        assertThat(client.summary()).containsExactly("subscribed 0 e1", "event 1", "event 2", "event 3");
+    }
+
+    @Test
+    void shouldForgetClosedConnections() {
+        Client client = client("a");
+        subscribe(client, null, null);
+        client.connection().outbox().close();
+        deliver(history.append(T, 1));
+        assertThat(fanOut.subscriptions()).isZero();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.flowcast.it;
+
+import static dev.flowcast.it.WsTestClient.isEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's first command, as a user runs it: the micro bundle with the demo feed on serves the app at
+ * {@code /}, the demo page and its client, and live demo events over the WebSocket.
+ */
+class BundleIT {
+
+    private static NodeProcess node;
+
+    @BeforeAll
+    static void startNode() throws Exception {
+        node = NodeProcess.start("bundle", Map.of(
+                "FLOWCAST_DEMO_ENABLED", "true",
+                "FLOWCAST_DEMO_RATE", "50",
+                "FLOWCAST_CLUSTER_NAME", "bundle-it",
+                "FLOWCAST_CLUSTER_PORT", "5861"));
+    }
+
+    @AfterAll
+    static void stopNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void bundleServesTheDemoPageAndItsClientAtTheRoot() {
+        Api api = new Api(node.base());
+        HttpResponse<String> page = api.get("");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>Flowcast demo</title>", "flowcast.js", "public:demo.prices");
+        HttpResponse<String> client = api.get("flowcast.js");
+        assertThat(client.statusCode()).isEqualTo(200);
+        assertThat(client.body()).contains("split(\"\\n\")", "since");
+    }
+
+    @Test
+    void demoFeedStreamsLiveEvents_withConsecutiveSeqs() {
+        try (WsTestClient client = WsTestClient.connect(node.base())) {
+            JsonObject subscribed = client.subscribeAndWait("public:demo.counter");
+            long start = subscribed.getJsonNumber("seq").longValue();
+            List<JsonObject> events = client.awaitFrames(isEvent("public:demo.counter"), 3);
+            for (int i = 0; i < 3; i++) {
+                assertThat(events.get(i).getJsonNumber("seq").longValue()).isEqualTo(start + 1 + i);
+            }
+            int first = events.get(0).getJsonObject("data").getInt("count");
+            assertThat(events.get(2).getJsonObject("data").getInt("count")).isEqualTo(first + 2);
+        }
+    }
+
+    @Test
+    void bundleRunsWithoutAPublishKey_andSaysSoInItsLog() throws Exception {
+        assertThat(new Api(node.base()).publish("public:x", "1").statusCode()).isEqualTo(401);
+        assertThat(node.logText()).contains("flowcast.publish.key is not set");
+    }
+}

@@ -1,0 +1,110 @@
+package dev.flowcast.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Flowcast node as a user runs it: {@code java -jar target/flowcast-microbundle.jar --port N}, in its own
+ * process, with settings as environment variables. Output goes to {@code target/nodes/<name>.log}.
+ *
+ * <p>FACTS.md: a Payara Micro JVM whose start failed may not exit, so {@link #close()} always ends it by PID.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private NodeProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts a node and waits until {@code /health/ready} answers 200. */
+    public static NodeProcess start(String name, Map<String, String> env) throws IOException {
+        Path bundle = Path.of(System.getProperty("flowcast.bundle", "target/flowcast-microbundle.jar"));
+        if (!Files.isRegularFile(bundle)) {
+            throw new IllegalStateException(bundle + " is missing: run the tests with mvn verify, after package");
+        }
+        int port = freePort();
+        Path log = Path.of("target", "nodes", name + ".log");
+        Files.createDirectories(log.getParent());
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", bundle.toString(), "--port", Integer.toString(port)));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("FLOWCAST_"));
+        builder.environment().putAll(env);
+        NodeProcess node = new NodeProcess(builder.start(), port, log);
+        try {
+            await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(node::isReadyOrDead);
+            if (!node.process.isAlive()) {
+                throw new IllegalStateException("node " + name + " exited during start; see " + log);
+            }
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    public URI base() {
+        return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public String logText() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** Sends SIGTERM and waits for the JVM to exit; returns whether it exited in time. */
+    public boolean terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private boolean isReadyOrDead() {
+        if (!process.isAlive()) {
+            return true;
+        }
+        try {
+            return Api.getAbsolute(base(), "/health/ready").statusCode() == 200;
+        } catch (IllegalStateException notYetListening) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

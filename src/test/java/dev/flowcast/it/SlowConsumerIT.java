@@ -1,0 +1,80 @@
+package dev.flowcast.it;
+
+import static dev.flowcast.it.WsTestClient.isEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.URL;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A client that stops reading is cut off once it is {@code flowcast.client.max-pending} frames behind, and a
+ * fast client on the same topic still receives every event.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class SlowConsumerIT {
+
+    /** Large events fill the socket buffers quickly, so the outbox bound is reached with few events. */
+    private static final String PAYLOAD = "\"" + "x".repeat(16 * 1024) + "\"";
+    private static final int EVENTS = 2500;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return FlowcastDeployment.realWar();
+    }
+
+    @ArquillianResource
+    URL deployment;
+
+    private URI base() {
+        return FlowcastDeployment.loopback(deployment);
+    }
+
+    @Test
+    void aClientThatStopsReading_isCutOff_whileAFastClientGetsEverything() {
+        String topic = "public:slow." + UUID.randomUUID().toString().substring(0, 8);
+        Api api = new Api(base());
+        long cutBefore = counter(base(), "flowcast_clients_cut_total");
+        try (WsTestClient fast = WsTestClient.connect(base());
+             WsTestClient slow = WsTestClient.connect(base())) {
+            fast.subscribeAndWait(topic);
+            slow.subscribeAndWait(topic);
+            slow.pause();
+
+            for (int i = 0; i < EVENTS; i++) {
+                assertThat(api.publish(topic, PAYLOAD).statusCode()).isEqualTo(202);
+            }
+
+            assertThat(fast.awaitFrames(isEvent(topic), EVENTS)).hasSize(EVENTS);
+            await().atMost(WsTestClient.TIMEOUT).untilAsserted(() ->
+                    assertThat(counter(base(), "flowcast_clients_cut_total")).isEqualTo(cutBefore + 1));
+            assertThat(slow.events(topic).size()).isLessThan(EVENTS);
+
+            slow.resume();
+            int code = slow.awaitClose();
+            // 1008 when the close frame could still be written after the backlog, else the TCP connection drops.
+            assertThat(code).isIn(1008, 1006, -1);
+            if (code == 1008) {
+                assertThat(slow.closeReason()).isEqualTo("slow consumer");
+            }
+            assertThat(slow.events(topic).size()).isLessThan(EVENTS);
+        }
+    }
+
+    static long counter(URI base, String name) {
+        String metrics = Api.getAbsolute(base, "/metrics?scope=application").body();
+        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(metrics);
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    }
+}

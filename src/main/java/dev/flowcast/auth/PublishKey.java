@@ -1,8 +1,6 @@
 package dev.flowcast.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,7 +35,7 @@ public final class PublishKey {
             throw new IllegalArgumentException(
                     "flowcast.publish.key must be non-empty, without whitespace or control characters");
         }
-        return sha256(key);
+        return Secrets.digest(key);
     }
 
     /** True when a key is configured, so some request can be accepted. */
@@ -60,15 +58,7 @@ public final class PublishKey {
             return false;
         }
         String presented = header.substring(space).stripLeading();
-        return MessageDigest.isEqual(keyDigest, sha256(presented));
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return Secrets.matches(keyDigest, presented);
     }
 
     /** Never shows the key. */

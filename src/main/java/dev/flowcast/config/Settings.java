@@ -90,6 +90,9 @@ public class Settings {
     @Inject @ConfigProperty(name = "flowcast.shutdown.drain-timeout-ms", defaultValue = "5000")
     long drainTimeoutMs;
 
+    @Inject @ConfigProperty(name = "flowcast.health.stall-seconds", defaultValue = "30")
+    int healthStallSeconds;
+
     public Optional<String> publishKey() {
         return publishKey.filter(s -> !s.isBlank());
     }
@@ -186,6 +189,16 @@ public class Settings {
         return drainTimeoutMs;
     }
 
+    /** How long a stage with queued work may go without progress before liveness reports it. */
+    public int healthStallSeconds() {
+        return Math.max(1, healthStallSeconds);
+    }
+
+    /** The setting as given, for {@link SettingsCheck}, which refuses values below 1. */
+    int healthStallSecondsSetting() {
+        return healthStallSeconds;
+    }
+
     /** A summary for the start-up log line: every non-secret setting, and only whether secrets are set. */
     @Override
     public String toString() {
@@ -194,7 +207,7 @@ public class Settings {
                 + " workers=" + stageWorkers() + " maxBytes=" + eventMaxBytes
                 + " history=" + historySize + "/" + historyTtlSeconds + "s"
                 + " client.maxPending=" + clientMaxPending + " client.maxSubscriptions=" + clientMaxSubscriptions
-                + " demo=" + demoEnabled
+                + " demo=" + demoEnabled + " health.stall=" + healthStallSeconds() + "s"
                 + " publishKey=" + (publishKey().isPresent() ? "set" : "UNSET")
                 + " authSecret=" + (authSecret().isPresent() ? "set" : "unset")
                 + " adminPassword=" + (adminPassword().isPresent() ? "set" : "unset");

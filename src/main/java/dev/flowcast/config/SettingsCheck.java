@@ -41,6 +41,7 @@ public final class SettingsCheck {
         positive(problems, "flowcast.history.ttl-seconds", s.historyTtlSeconds());
         positive(problems, "flowcast.client.max-subscriptions", s.clientMaxSubscriptions());
         positive(problems, "flowcast.demo.rate", s.demoRatePerSecond());
+        positive(problems, "flowcast.health.stall-seconds", s.healthStallSecondsSetting());
         if (s.queueOfferTimeoutMs() < 0) {
             problems.add("flowcast.queue.offer-timeout-ms must be >= 0 (was " + s.queueOfferTimeoutMs() + ")");
         }

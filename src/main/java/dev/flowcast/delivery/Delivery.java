@@ -26,6 +26,9 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -252,6 +255,26 @@ public class Delivery {
 
     public Stage<FanOutWork> stage() {
         return stage;
+    }
+
+    /**
+     * The {@code limit} topics with the most local subscriptions, busiest first (ties by name). Reads every
+     * connection's topic set: meant for the stats snapshot (a few calls a second), never per event.
+     */
+    public Map<String, Integer> busiestTopics(int limit) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (Connection connection : connections.values()) {
+            for (String topic : connection.topics()) {
+                counts.merge(topic, 1, Integer::sum);
+            }
+        }
+        Map<String, Integer> busiest = new LinkedHashMap<>();
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(limit)
+                .forEach(e -> busiest.put(e.getKey(), e.getValue()));
+        return busiest;
     }
 
     private static String firstParameter(Session session, String name) {

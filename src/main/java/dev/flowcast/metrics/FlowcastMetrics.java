@@ -20,7 +20,7 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
  *
  * <p>Counters and the delivery timer are created once at start; gauges are registered by whoever owns the
  * value ({@link #stageGauges}, {@link #gauge}). Threading: every method is thread-safe; the hot-path ones
- * ({@link #delivered}) do one counter increment and one timer update.
+ * ({@link #delivered}) do one counter increment, one timer update and one wait-free histogram record.
  */
 @ApplicationScoped
 public class FlowcastMetrics {
@@ -36,6 +36,8 @@ public class FlowcastMetrics {
     private Counter clientsCut;
     private Timer latency;
     private final Map<OverflowPolicy, Counter> dropped = new EnumMap<>(OverflowPolicy.class);
+    /** The recent-latency view for /api/stats and the console, fed beside the timer. */
+    private final LatencyRecorder recentLatency = new LatencyRecorder();
 
     @PostConstruct
     void register() {
@@ -69,6 +71,7 @@ public class FlowcastMetrics {
     public void delivered(long latencyMicros) {
         delivered.inc();
         latency.update(Duration.ofNanos(Math.max(0, latencyMicros) * 1_000));
+        recentLatency.record(latencyMicros);
     }
 
     public void gaps(long count) {
@@ -111,5 +114,14 @@ public class FlowcastMetrics {
 
     public long droppedCount() {
         return dropped.values().stream().mapToLong(Counter::getCount).sum();
+    }
+
+    public long clientsCutCount() {
+        return clientsCut.getCount();
+    }
+
+    /** Delivery latency of the last few seconds (HdrHistogram), recorded with every timer update. */
+    public LatencyRecorder recentLatency() {
+        return recentLatency;
     }
 }

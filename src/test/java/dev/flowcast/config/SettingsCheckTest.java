@@ -32,6 +32,7 @@ class SettingsCheckTest {
         s.demoEnabled = false;
         s.demoRatePerSecond = 20;
         s.drainTimeoutMs = 5000;
+        s.healthStallSeconds = 30;
         return s;
     }
 
@@ -45,6 +46,13 @@ class SettingsCheckTest {
         Settings s = defaults();
         s.clientMaxPending = 1000;
         assertThat(SettingsCheck.problems(s)).singleElement().asString().contains("flowcast.client.max-pending");
+    }
+
+    @Test
+    void shouldRefuseAStallThresholdBelowOneSecond() {
+        Settings s = defaults();
+        s.healthStallSeconds = 0;
+        assertThat(SettingsCheck.problems(s)).singleElement().asString().contains("flowcast.health.stall-seconds");
     }
 
     @Test

@@ -2,18 +2,23 @@ package dev.flowcast.it;
 
 import static dev.flowcast.it.WsTestClient.isEvent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
 
 /**
  * The README's first command, as a user runs it: the micro bundle with the demo feed on serves the app at
- * {@code /}, the demo page and its client, and live demo events over the WebSocket.
+ * {@code /}, the demo page and its client, and live demo events over the WebSocket, shown in a real browser.
  */
 class BundleIT {
 
@@ -58,6 +63,37 @@ class BundleIT {
             int first = events.get(0).getJsonObject("data").getInt("count");
             assertThat(events.get(2).getJsonObject("data").getInt("count")).isEqualTo(first + 2);
         }
+    }
+
+    @Test
+    void theDemoPage_showsTheLiveFeedInABrowser_andResumesInOrderAfterAReconnect() throws Exception {
+        try (HeadlessChromium chromium = HeadlessChromium.start(Duration.ofSeconds(60))) {
+            WebDriver browser = chromium.driver();
+            JavascriptExecutor js = (JavascriptExecutor) browser;
+            browser.get(node.base().toString());
+            await().atMost(WsTestClient.TIMEOUT).until(() -> count(js) >= 20);
+            assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("open");
+            assertThat(browser.findElements(By.cssSelector("#prices tr"))).isNotEmpty();
+            assertThat(browser.findElement(By.id("counter")).getText()).matches("\\d+");
+            assertThat(browser.findElement(By.id("lat-last")).getText()).matches("-?[0-9.]+");
+
+            // Drop the socket as a network would: the client reconnects by itself and resumes with since/epoch.
+            js.executeScript("window.flowcastDemo.client.ws.close()");
+            await().atMost(WsTestClient.TIMEOUT).until(() ->
+                    "1".equals(browser.findElement(By.id("reconnects")).getText())
+                            && "open".equals(browser.findElement(By.id("status")).getText()));
+            long afterReconnect = count(js);
+            await().atMost(WsTestClient.TIMEOUT).until(() -> count(js) >= afterReconnect + 20);
+
+            // Every event after the reconnect continued its topic's sequence: replayed, no hole, no duplicate.
+            assertThat(((Number) js.executeScript("return window.flowcastDemo.integrity.outOfOrder")).longValue()).isZero();
+            assertThat(browser.findElement(By.id("order")).getText()).isEqualTo("ok");
+            assertThat(browser.findElement(By.id("gaps")).getText()).isEqualTo("0");
+        }
+    }
+
+    private static long count(JavascriptExecutor js) {
+        return ((Number) js.executeScript("return window.flowcastDemo.count()")).longValue();
     }
 
     @Test

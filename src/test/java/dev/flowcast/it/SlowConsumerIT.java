@@ -50,6 +50,7 @@ class SlowConsumerIT {
              WsTestClient slow = WsTestClient.connect(base())) {
             fast.subscribeAndWait(topic);
             slow.subscribeAndWait(topic);
+            long sessionsWithBoth = counter(base(), "flowcast_sessions");
             slow.pause();
 
             for (int i = 0; i < EVENTS; i++) {
@@ -60,12 +61,16 @@ class SlowConsumerIT {
             await().atMost(WsTestClient.TIMEOUT).untilAsserted(() ->
                     assertThat(counter(base(), "flowcast_clients_cut_total")).isEqualTo(cutBefore + 1));
             assertThat(slow.events(topic).size()).isLessThan(EVENTS);
+            // The server let go of the slow client's session, while it was still not reading.
+            await().atMost(WsTestClient.TIMEOUT).untilAsserted(() ->
+                    assertThat(counter(base(), "flowcast_sessions")).isEqualTo(sessionsWithBoth - 1));
 
+            // Reading again, the client finds the connection ended: 1008 when the close frame could still be
+            // written behind the backlog, else a dropped connection. (The JDK client does not always report a
+            // drop that happened while it was not reading, so only a close it does report is checked.)
             slow.resume();
-            int code = slow.awaitClose();
-            // 1008 when the close frame could still be written after the backlog, else the TCP connection drops.
-            assertThat(code).isIn(1008, 1006, -1);
-            if (code == 1008) {
+            assertThat(fast.isClosed()).isFalse();
+            if (slow.isClosed() && slow.closeCode() == 1008) {
                 assertThat(slow.closeReason()).isEqualTo("slow consumer");
             }
             assertThat(slow.events(topic).size()).isLessThan(EVENTS);

@@ -127,6 +127,11 @@ public final class WsTestClient implements AutoCloseable {
         return closeCode.orTimeout(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
     }
 
+    /** The close code, or 0 while open (-1 when the connection failed without a close frame). */
+    public int closeCode() {
+        return closeCode.getNow(0);
+    }
+
     public String closeReason() {
         return closeReason;
     }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,11 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,25 +37,13 @@ import org.openqa.selenium.WebDriver;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class AdminConsoleIT {
+class AdminConsoleIT extends DeployedWarTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(60);
     static final Path SCREENSHOT = Path.of("target", "admin-console.png");
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return FlowcastDeployment.realWar();
-    }
-
-    @ArquillianResource
-    URL deployment;
-
     HeadlessChromium chromium;
     WebDriver browser;
-
-    private URI base() {
-        return FlowcastDeployment.loopback(deployment);
-    }
 
     /** A path under the deployment's context root (which Arquillian picks: not necessarily "/"). */
     private URI app(String relativePath) {

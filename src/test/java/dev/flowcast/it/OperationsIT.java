@@ -9,7 +9,6 @@ import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.CookieManager;
 import java.net.URI;
-import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,13 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,22 +28,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class OperationsIT {
+class OperationsIT extends DeployedWarTest {
 
     static final String ADMIN_PASSWORD = System.getenv().getOrDefault("FLOWCAST_ADMIN_PASSWORD", "");
     static final Duration TIMEOUT = WsTestClient.TIMEOUT;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return FlowcastDeployment.realWar();
-    }
-
-    @ArquillianResource
-    URL deployment;
-
-    private URI base() {
-        return FlowcastDeployment.loopback(deployment);
-    }
 
     /** A path under the deployment's context root (which Arquillian picks: not necessarily "/"). */
     private URI app(String relativePath) {
@@ -84,9 +66,7 @@ class OperationsIT {
 
     /** A Prometheus sample of {@code /metrics}, 0 when not exported yet. */
     private long metric(String name) {
-        String metrics = Api.getAbsolute(base(), "/metrics?scope=application").body();
-        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(metrics);
-        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+        return metric(base(), name);
     }
 
     // ---- metrics ----

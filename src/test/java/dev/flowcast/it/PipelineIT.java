@@ -5,18 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -26,19 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class PipelineIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return FlowcastDeployment.realWar();
-    }
-
-    @ArquillianResource
-    URL deployment;
-
-    private URI base() {
-        return FlowcastDeployment.loopback(deployment);
-    }
+class PipelineIT extends DeployedWarTest {
 
     private static String freshTopic(String name) {
         return "public:it." + name + "." + UUID.randomUUID().toString().substring(0, 8);
@@ -97,7 +78,7 @@ class PipelineIT {
     void deliveryTimingIsRecorded_latencyTimerCountsEveryDelivery() throws Exception {
         String topic = freshTopic("timed");
         Api api = new Api(base());
-        long before = latencyCount(base());
+        long before = metric(base(), "flowcast_delivery_latency_seconds_count");
         try (WsTestClient client = WsTestClient.connect(base())) {
             client.subscribeAndWait(topic);
             for (int i = 1; i <= 10; i++) {
@@ -106,7 +87,7 @@ class PipelineIT {
             client.awaitFrames(isEvent(topic), 10);
         }
         await().atMost(WsTestClient.TIMEOUT).untilAsserted(() ->
-                assertThat(latencyCount(base())).isGreaterThanOrEqualTo(before + 10));
+                assertThat(metric(base(), "flowcast_delivery_latency_seconds_count")).isGreaterThanOrEqualTo(before + 10));
     }
 
     @Test
@@ -117,13 +98,5 @@ class PipelineIT {
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.body()).contains("\"error\":\"unauthorized\"");
-    }
-
-    /** Count of the delivery latency timer in /metrics (Prometheus text), 0 when not yet exported. */
-    static long latencyCount(URI base) {
-        String metrics = Api.getAbsolute(base, "/metrics?scope=application").body();
-        Matcher m = Pattern.compile("(?m)^flowcast_delivery_latency_seconds_count(?:\\{[^}]*\\})? ([0-9.eE+]+)$")
-                .matcher(metrics);
-        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 }

@@ -5,16 +5,11 @@ import static dev.flowcast.it.WsTestClient.ofType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.URL;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,19 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class ProtocolIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return FlowcastDeployment.realWar();
-    }
-
-    @ArquillianResource
-    URL deployment;
-
-    private URI base() {
-        return FlowcastDeployment.loopback(deployment);
-    }
+class ProtocolIT extends DeployedWarTest {
 
     private static String fresh(String prefix) {
         return prefix + UUID.randomUUID().toString().substring(0, 8);

@@ -4,16 +4,9 @@ import static dev.flowcast.it.WsTestClient.isEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.URL;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,34 +16,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class SlowConsumerIT {
+class SlowConsumerIT extends DeployedWarTest {
 
     /** Large events fill the socket buffers quickly, so the outbox bound is reached with few events. */
     private static final String PAYLOAD = "\"" + "x".repeat(16 * 1024) + "\"";
     private static final int EVENTS = 2500;
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return FlowcastDeployment.realWar();
-    }
-
-    @ArquillianResource
-    URL deployment;
-
-    private URI base() {
-        return FlowcastDeployment.loopback(deployment);
-    }
-
     @Test
     void aClientThatStopsReading_isCutOff_whileAFastClientGetsEverything() {
         String topic = "public:slow." + UUID.randomUUID().toString().substring(0, 8);
         Api api = new Api(base());
-        long cutBefore = counter(base(), "flowcast_clients_cut_total");
+        long cutBefore = metric(base(), "flowcast_clients_cut_total");
         try (WsTestClient fast = WsTestClient.connect(base());
              WsTestClient slow = WsTestClient.connect(base())) {
             fast.subscribeAndWait(topic);
             slow.subscribeAndWait(topic);
-            long sessionsWithBoth = counter(base(), "flowcast_sessions");
+            long sessionsWithBoth = metric(base(), "flowcast_sessions");
             slow.pause();
 
             for (int i = 0; i < EVENTS; i++) {
@@ -59,11 +40,11 @@ class SlowConsumerIT {
 
             assertThat(fast.awaitFrames(isEvent(topic), EVENTS)).hasSize(EVENTS);
             await().atMost(WsTestClient.TIMEOUT).untilAsserted(() ->
-                    assertThat(counter(base(), "flowcast_clients_cut_total")).isEqualTo(cutBefore + 1));
+                    assertThat(metric(base(), "flowcast_clients_cut_total")).isEqualTo(cutBefore + 1));
             assertThat(slow.events(topic).size()).isLessThan(EVENTS);
             // The server let go of the slow client's session, while it was still not reading.
             await().atMost(WsTestClient.TIMEOUT).untilAsserted(() ->
-                    assertThat(counter(base(), "flowcast_sessions")).isEqualTo(sessionsWithBoth - 1));
+                    assertThat(metric(base(), "flowcast_sessions")).isEqualTo(sessionsWithBoth - 1));
 
             // Reading again, the client finds the connection ended: 1008 when the close frame could still be
             // written behind the backlog, else a dropped connection. (The JDK client does not always report a
@@ -75,11 +56,5 @@ class SlowConsumerIT {
             }
             assertThat(slow.events(topic).size()).isLessThan(EVENTS);
         }
-    }
-
-    static long counter(URI base, String name) {
-        String metrics = Api.getAbsolute(base, "/metrics?scope=application").body();
-        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(metrics);
-        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 }

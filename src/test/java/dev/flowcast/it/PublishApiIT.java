@@ -6,42 +6,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
-import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Contract §2 over real HTTP: every status and error body of the publish API, and batches all-or-none. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class PublishApiIT {
+class PublishApiIT extends DeployedWarTest {
 
     private static final String JSON = "application/json";
     private static final String KEY = "Bearer " + Api.PUBLISH_KEY;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return FlowcastDeployment.realWar();
-    }
-
-    @ArquillianResource
-    URL deployment;
-
-    private Api api() {
-        return new Api(FlowcastDeployment.loopback(deployment));
-    }
-
-    private URI base() {
-        return FlowcastDeployment.loopback(deployment);
-    }
 
     private static JsonObject body(HttpResponse<String> response) {
         return Json.createReader(new StringReader(response.body())).readObject();
@@ -115,6 +94,24 @@ class PublishApiIT {
             JsonObject first = client.awaitFrame(isEvent(topic));
             assertThat(first.getJsonNumber("seq").longValue()).isEqualTo(1);
             assertThat(first.getString("data")).isEqualTo("after");
+        }
+    }
+
+    @Test
+    void aBatchThatCannotFitInTheQueue_gets429WithRetryAfter_andNoneOfItIsAccepted() {
+        int capacity = Integer.parseInt(System.getenv("FLOWCAST_QUEUE_CAPACITY"));
+        String topic = "public:full." + UUID.randomUUID().toString().substring(0, 8);
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i <= capacity; i++) { // one more than the ingest queue can ever hold
+            body.append(i > 0 ? "," : "").append("{\"topic\":\"").append(topic).append("\",\"data\":").append(i).append('}');
+        }
+        try (WsTestClient client = WsTestClient.connect(base())) {
+            client.subscribeAndWait(topic);
+            HttpResponse<String> response = api().post("api/events", body.append(']').toString(), JSON, KEY);
+            assertError(response, 429, "queue_full");
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(api().publish(topic, "\"after\"").statusCode()).isEqualTo(202);
+            assertThat(client.awaitFrame(isEvent(topic)).getJsonNumber("seq").longValue()).isEqualTo(1);
         }
     }
 

@@ -13,10 +13,11 @@ import java.util.stream.Stream;
 /**
  * Loads every class of the application (and the few server classes the shutdown path touches) at start-up.
  *
- * <p>Why: on SIGTERM Payara Micro deletes its unpacked runtime directory (where {@code WEB-INF/classes} lives)
- * from its own shutdown hook, while Flowcast's hook is still draining. A class first needed then cannot be
- * loaded: seen here as {@code NoClassDefFoundError} in the close path, clients getting 1006 instead of 1001.
- * Loading costs a few milliseconds once. Called once, by the lifecycle, on the start-up thread.
+ * <p>Why: once Payara Micro is stopping (SIGTERM), its web class loader no longer finds the application's
+ * classes (ClassNotFoundException from WebappClassLoader; most likely its own shutdown hook removes the unpacked
+ * runtime directory that holds {@code WEB-INF/classes}). A class first needed by Flowcast's drain then fails:
+ * seen here as {@code NoClassDefFoundError} in the close path, clients getting 1006 instead of 1001. Loading
+ * everything costs a few milliseconds once. Called once, by the lifecycle, on the start-up thread.
  */
 final class ClassPreloader {
 

@@ -137,9 +137,10 @@ public class Lifecycle {
      * other caller waits for it to finish.
      *
      * <p>Why a JVM hook of our own: on SIGTERM Payara Micro stops the server from its own hook, and the
-     * application's undeploy comes late in that, interrupted part-way (seen here: sockets dropped with 1006
-     * before the outboxes flushed). Our hook starts at once, beside Payara's, while Payara's shutdown grace
-     * period ({@link #keepServerUpWhileDraining}) keeps its listeners up for the drain.
+     * application's undeploy observer runs only after Payara's grace period, late in that teardown. Our hook
+     * starts at once, beside Payara's, while Payara's shutdown grace period ({@link #keepServerUpWhileDraining})
+     * keeps its listeners up for the drain. Everything this path touches was loaded at start
+     * ({@link ClassPreloader}): the web class loader no longer finds classes once the JVM is stopping.
      */
     private void drainAndClose() {
         if (!stopping.compareAndSet(false, true)) {

@@ -97,6 +97,17 @@ class BundleIT {
     }
 
     @Test
+    void readinessWentUpOnlyWithThePipeline() {
+        List<String> seen = node.readinessSeenWhileStarting();
+        assertThat(seen).isNotEmpty();
+        // Payara answers before and while the WAR deploys (503 "No Application deployed", 500, …): never 200
+        // until Flowcast's own check is up.
+        assertThat(seen).filteredOn(answer -> answer.startsWith("200 "))
+                .isNotEmpty()
+                .allSatisfy(answer -> assertThat(answer).contains("\"name\":\"flowcast-pipeline\",\"status\":\"UP\""));
+    }
+
+    @Test
     void bundleRunsWithoutAPublishKey_andSaysSoInItsLog() throws Exception {
         assertThat(new Api(node.base()).publish("public:x", "1").statusCode()).isEqualTo(401);
         assertThat(node.logText()).contains("flowcast.publish.key is not set");

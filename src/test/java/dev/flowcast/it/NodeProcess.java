@@ -26,6 +26,7 @@ public final class NodeProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    private final List<String> readinessSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private NodeProcess(Process process, int port, Path log) {
         this.process = process;
@@ -59,6 +60,11 @@ public final class NodeProcess implements AutoCloseable {
             throw e;
         }
         return node;
+    }
+
+    /** Every answer of {@code /health/ready} while the node started ("status body"), in order. */
+    public List<String> readinessSeenWhileStarting() {
+        return List.copyOf(readinessSeen);
     }
 
     public URI base() {
@@ -96,7 +102,9 @@ public final class NodeProcess implements AutoCloseable {
             return true;
         }
         try {
-            return Api.getAbsolute(base(), "/health/ready").statusCode() == 200;
+            var answer = Api.getAbsolute(base(), "/health/ready");
+            readinessSeen.add(answer.statusCode() + " " + answer.body());
+            return answer.statusCode() == 200;
         } catch (IllegalStateException notYetListening) {
             return false;
         }

@@ -32,7 +32,11 @@ final class ClassPreloader {
     private ClassPreloader() {
     }
 
-    /** Loads (without initializing) every class next to {@code anchor}'s package root, and the server classes. */
+    /**
+     * Loads and initializes every class under {@code anchor}'s class root, and the server classes. Initialized,
+     * not just loaded: a static initializer that runs during shutdown (e.g. {@code JsonP}'s provider lookup)
+     * would hit the same wall. Our static initializers only build constants.
+     */
     static int preload(Class<?> anchor) {
         ClassLoader loader = anchor.getClassLoader();
         int loaded = 0;
@@ -59,7 +63,7 @@ final class ClassPreloader {
 
     private static int load(String name, ClassLoader loader) {
         try {
-            Class.forName(name, false, loader);
+            Class.forName(name, true, loader);
             return 1;
         } catch (ClassNotFoundException | LinkageError e) {
             LOG.log(Level.FINE, "not preloaded: " + name, e);

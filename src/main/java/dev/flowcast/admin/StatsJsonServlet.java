@@ -1,9 +1,9 @@
 package dev.flowcast.admin;
 
+import dev.flowcast.event.JsonP;
 import dev.flowcast.metrics.StatsJson;
 import dev.flowcast.metrics.StatsService;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -29,7 +29,7 @@ public class StatsJsonServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        JsonObjectBuilder body = Json.createObjectBuilder(StatsJson.view(stats.view()));
+        JsonObjectBuilder body = JsonP.PROVIDER.createObjectBuilder(StatsJson.view(stats.view()));
         if ("true".equals(request.getParameter("history"))) {
             body.add("history", StatsJson.history(stats.history()));
         }

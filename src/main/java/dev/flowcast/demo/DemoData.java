@@ -1,6 +1,6 @@
 package dev.flowcast.demo;
 
-import jakarta.json.Json;
+import dev.flowcast.event.JsonP;
 import java.util.Random;
 
 /**
@@ -36,7 +36,7 @@ final class DemoData {
             return new String[] {CHAT, chat()};
         }
         if (tick % 5 == 0) {
-            return new String[] {COUNTER, Json.createObjectBuilder().add("count", ++count).build().toString()};
+            return new String[] {COUNTER, JsonP.PROVIDER.createObjectBuilder().add("count", ++count).build().toString()};
         }
         return new String[] {PRICES, price()};
     }
@@ -45,7 +45,7 @@ final class DemoData {
         int i = random.nextInt(SYMBOLS.length);
         double change = prices[i] * (random.nextGaussian() * 0.002);
         prices[i] = Math.max(0.01, prices[i] + change);
-        return Json.createObjectBuilder()
+        return JsonP.PROVIDER.createObjectBuilder()
                 .add("symbol", SYMBOLS[i])
                 .add("price", Math.round(prices[i] * 100) / 100.0)
                 .add("change", Math.round(change * 1000) / 1000.0)
@@ -53,7 +53,7 @@ final class DemoData {
     }
 
     private String chat() {
-        return Json.createObjectBuilder()
+        return JsonP.PROVIDER.createObjectBuilder()
                 .add("user", USERS[random.nextInt(USERS.length)])
                 .add("text", LINES[random.nextInt(LINES.length)])
                 .build().toString();

@@ -1,9 +1,9 @@
 package dev.flowcast.ingest;
 
+import dev.flowcast.event.JsonP;
 import dev.flowcast.config.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -48,9 +48,9 @@ public class BatchResource {
         byte[] bytes = RequestBodies.read(body, contentLength == null ? -1 : contentLength, limit, tooLarge);
         List<BatchParser.Item> items = ingest.batchParser().parse(EventDataParser.decodeUtf8(bytes));
         List<String> ids = ingest.publishBatch(items);
-        JsonArrayBuilder idArray = Json.createArrayBuilder();
+        JsonArrayBuilder idArray = JsonP.PROVIDER.createArrayBuilder();
         ids.forEach(idArray::add);
-        var answer = Json.createObjectBuilder().add("ids", idArray);
+        var answer = JsonP.PROVIDER.createObjectBuilder().add("ids", idArray);
         if (ids.isEmpty()) {
             answer.add("dropped", true);
         }

@@ -1,6 +1,6 @@
 package dev.flowcast.ingest;
 
-import jakarta.json.Json;
+import dev.flowcast.event.JsonP;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -19,7 +19,7 @@ public final class ErrorBodies {
     }
 
     public static Response of(PublishError error) {
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JsonP.PROVIDER.createObjectBuilder()
                 .add("error", error.code())
                 .add("message", error.getMessage());
         if (error.index() != null) {

@@ -1,6 +1,6 @@
 package dev.flowcast.ingest;
 
-import jakarta.json.Json;
+import dev.flowcast.event.JsonP;
 import jakarta.json.JsonException;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonGenerator;
@@ -27,9 +27,9 @@ public final class EventDataParser {
     /** Deepest nesting of objects and arrays accepted in event data. */
     public static final int MAX_DEPTH = 64;
 
-    // Looked up once: Json.createParser() searches for the provider on every call.
-    static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
-    static final JsonGeneratorFactory GENERATORS = Json.createGeneratorFactory(Map.of());
+    // Looked up once: JsonP.PROVIDER.createParser() searches for the provider on every call.
+    static final JsonParserFactory PARSERS = JsonP.PROVIDER.createParserFactory(Map.of());
+    static final JsonGeneratorFactory GENERATORS = JsonP.PROVIDER.createGeneratorFactory(Map.of());
 
     private final int maxBytes;
 

@@ -1,8 +1,8 @@
 package dev.flowcast.ingest;
 
+import dev.flowcast.event.JsonP;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -41,7 +41,7 @@ public class PublishResource {
         int limit = ingest.parser().maxBytes();
         byte[] bytes = RequestBodies.read(body, contentLength == null ? -1 : contentLength, limit, PublishError.tooLarge(limit));
         PublishReceipt receipt = ingest.publishJson(topic, bytes);
-        var answer = Json.createObjectBuilder().add("id", receipt.id()).add("topic", receipt.topic());
+        var answer = JsonP.PROVIDER.createObjectBuilder().add("id", receipt.id()).add("topic", receipt.topic());
         if (receipt.dropped()) {
             answer.add("dropped", true);
         }

@@ -1,8 +1,8 @@
 package dev.flowcast.metrics;
 
+import dev.flowcast.event.JsonP;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -67,7 +67,7 @@ public final class ClusterStats {
         Collection<String> values = map.values();
         for (String json : values) {
             try {
-                JsonObject o = Json.createReader(new StringReader(json)).readObject();
+                JsonObject o = JsonP.PROVIDER.createReader(new StringReader(json)).readObject();
                 if (self.equals(o.getString("memberId", ""))) {
                     continue; // our own, older than the snapshot the caller holds
                 }

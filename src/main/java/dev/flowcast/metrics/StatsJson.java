@@ -1,6 +1,6 @@
 package dev.flowcast.metrics;
 
-import jakarta.json.Json;
+import dev.flowcast.event.JsonP;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -22,7 +22,7 @@ public final class StatsJson {
 
     /** The {@code /api/stats} body: this member's fields at the top, {@code cluster} per member, {@code total}. */
     public static JsonObject view(ClusterView view) {
-        JsonArrayBuilder cluster = Json.createArrayBuilder();
+        JsonArrayBuilder cluster = JsonP.PROVIDER.createArrayBuilder();
         view.members().forEach(m -> cluster.add(snapshot(m)));
         return snapshot(view.local())
                 .add("cluster", cluster)
@@ -32,9 +32,9 @@ public final class StatsJson {
 
     /** One member's (or the totals') object. */
     public static JsonObjectBuilder snapshot(StatsSnapshot s) {
-        JsonArrayBuilder stages = Json.createArrayBuilder();
+        JsonArrayBuilder stages = JsonP.PROVIDER.createArrayBuilder();
         for (StageSnapshot st : s.stages()) {
-            stages.add(Json.createObjectBuilder()
+            stages.add(JsonP.PROVIDER.createObjectBuilder()
                     .add("name", st.name())
                     .add("depth", st.depth())
                     .add("capacity", st.capacity())
@@ -44,12 +44,12 @@ public final class StatsJson {
                     .add("dropped", st.dropped())
                     .add("sinceLastProgressMs", st.sinceLastProgressMs()));
         }
-        JsonArrayBuilder topics = Json.createArrayBuilder();
+        JsonArrayBuilder topics = JsonP.PROVIDER.createArrayBuilder();
         for (TopicLoad t : s.topics()) {
-            topics.add(Json.createObjectBuilder().add("topic", t.topic()).add("subscribers", t.subscribers()));
+            topics.add(JsonP.PROVIDER.createObjectBuilder().add("topic", t.topic()).add("subscribers", t.subscribers()));
         }
         LatencyStats l = s.latencyMs();
-        return Json.createObjectBuilder()
+        return JsonP.PROVIDER.createObjectBuilder()
                 .add("node", s.node())
                 .add("memberId", s.memberId())
                 .add("at", s.atMillis())
@@ -64,7 +64,7 @@ public final class StatsJson {
                 .add("clientsCut", s.clientsCut())
                 .add("acceptedPerSecond", round(s.acceptedPerSecond()))
                 .add("deliveredPerSecond", round(s.deliveredPerSecond()))
-                .add("latencyMs", Json.createObjectBuilder()
+                .add("latencyMs", JsonP.PROVIDER.createObjectBuilder()
                         .add("p50", l.p50())
                         .add("p90", l.p90())
                         .add("p99", l.p99())
@@ -101,11 +101,11 @@ public final class StatsJson {
 
     /** The console's chart data, oldest first. */
     public static JsonArrayBuilder history(List<HistoryPoint> points) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JsonP.PROVIDER.createArrayBuilder();
         for (HistoryPoint p : points) {
-            JsonObjectBuilder depths = Json.createObjectBuilder();
+            JsonObjectBuilder depths = JsonP.PROVIDER.createObjectBuilder();
             p.depths().forEach(depths::add);
-            array.add(Json.createObjectBuilder()
+            array.add(JsonP.PROVIDER.createObjectBuilder()
                     .add("at", p.atMillis())
                     .add("acceptedPerSecond", round(p.acceptedPerSecond()))
                     .add("deliveredPerSecond", round(p.deliveredPerSecond()))

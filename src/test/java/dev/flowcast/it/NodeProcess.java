@@ -79,9 +79,13 @@ public final class NodeProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
-    /** Sends SIGTERM and waits for the JVM to exit; returns whether it exited in time. */
-    public boolean terminate(Duration timeout) throws InterruptedException {
+    /** Sends SIGTERM without waiting. */
+    public void signalTerm() {
         process.destroy();
+    }
+
+    /** Waits for the JVM to exit; returns whether it exited in time. */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 

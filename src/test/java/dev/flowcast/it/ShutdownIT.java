@@ -39,7 +39,7 @@ class ShutdownIT {
                     assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
                 }
                 // Signal while the pipeline is still busy with what was accepted.
-                assertThat(node.terminate(Duration.ofSeconds(60))).as("node exited").isTrue();
+                node.signalTerm();
 
                 assertThat(client.awaitClose()).isEqualTo(1001);
                 List<JsonObject> events = client.events(topic);
@@ -47,6 +47,7 @@ class ShutdownIT {
                 for (int i = 0; i < EVENTS; i++) {
                     assertThat(events.get(i).getJsonNumber("seq").longValue()).isEqualTo(i + 1);
                 }
+                assertThat(node.awaitExit(Duration.ofSeconds(60))).as("node exited").isTrue();
             }
         }
     }

@@ -7,33 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class SettingsCheckTest {
 
-    /** Settings with the documented defaults, as CDI would inject them with nothing configured. */
     static Settings defaults() {
-        Settings s = new Settings();
-        s.publishKey = Optional.empty();
-        s.authSecret = Optional.empty();
-        s.publicTopics = "public:*";
-        s.adminPassword = Optional.empty();
-        s.clusterName = "flowcast";
-        s.clusterPort = 5701;
-        s.clusterMembers = Optional.empty();
-        s.clusterClient = Optional.empty();
-        s.durability = "memory";
-        s.queueCapacity = 10000;
-        s.queueOverflow = "reject";
-        s.queueOfferTimeoutMs = 1000;
-        s.stageWorkers = 0;
-        s.eventMaxBytes = 65536;
-        s.batchMaxBytes = 8388608;
-        s.historySize = 1000;
-        s.historyTtlSeconds = 300;
-        s.clientMaxPending = 4096;
-        s.clientMaxSubscriptions = 100;
-        s.demoEnabled = false;
-        s.demoRatePerSecond = 20;
-        s.drainTimeoutMs = 5000;
-        s.healthStallSeconds = 30;
-        return s;
+        return TestSettings.defaults();
     }
 
     @Test

@@ -1,0 +1,138 @@
+package dev.flowcast.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.flowcast.cluster.EventBatch;
+import dev.flowcast.cluster.EventBus;
+import dev.flowcast.cluster.HazelcastConfigs;
+import dev.flowcast.cluster.TopicHistory;
+import dev.flowcast.config.TestSettings;
+import dev.flowcast.metrics.FlowcastMetrics;
+import dev.flowcast.stage.OverflowPolicy;
+import dev.flowcast.stage.Stage;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Java entry point on a real embedded Hazelcast member: accepted events come out of the bus numbered, a
+ * batch is all or none, and once draining began every publish is refused with 503.
+ */
+class IngestTest {
+
+    private static HazelcastInstance member;
+    private static ExecutorService pool;
+
+    /** Counts instead of registering MicroProfile metrics (no container here). */
+    static final class CountingMetrics extends FlowcastMetrics {
+        final AtomicInteger accepted = new AtomicInteger();
+        final AtomicInteger rejected = new AtomicInteger();
+
+        @Override
+        public void accepted(int count) {
+            accepted.addAndGet(count);
+        }
+
+        @Override
+        public void rejected(int count) {
+            rejected.addAndGet(count);
+        }
+
+        @Override
+        public void dropped(OverflowPolicy policy) {
+        }
+
+        @Override
+        public void stageGauges(Stage<?> stage) {
+        }
+    }
+
+    @BeforeAll
+    static void startMember() {
+        member = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(
+                "ingest-test-" + UUID.randomUUID(), 5961, List.of(), 100, 300));
+        pool = Executors.newFixedThreadPool(2);
+    }
+
+    @AfterAll
+    static void stopMember() {
+        pool.shutdownNow();
+        member.shutdown();
+    }
+
+    private static Ingest startedIngest(CountingMetrics metrics, EventBus bus) {
+        Ingest ingest = new Ingest();
+        ingest.settings = TestSettings.defaults();
+        ingest.metrics = metrics;
+        ingest.init();
+        ingest.start(pool, new TopicHistory(member), bus);
+        return ingest;
+    }
+
+    @Test
+    void acceptedEventsReachTheBusNumbered_andABatchIsAllOrNone() {
+        EventBus bus = new EventBus(member);
+        List<EventBatch> received = new CopyOnWriteArrayList<>();
+        bus.listen(received::add, partition -> { });
+        CountingMetrics metrics = new CountingMetrics();
+        Ingest ingest = startedIngest(metrics, bus);
+        try {
+            String topic = "t." + UUID.randomUUID();
+            PublishReceipt receipt = ingest.publish(topic, "{\"n\":1}");
+            List<String> ids = ingest.publishBatch(List.of(
+                    new BatchParser.Item(topic, "2"), new BatchParser.Item(topic, "3")));
+            assertThat(ids).hasSize(2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.stream()
+                    .filter(b -> b.topic().equals(topic)).mapToInt(b -> b.events().size()).sum() == 3);
+            List<String> seen = received.stream().filter(b -> b.topic().equals(topic))
+                    .flatMap(b -> b.events().stream()).map(e -> e.seq() + ":" + e.id()).toList();
+            assertThat(seen).containsExactly("1:" + receipt.id(), "2:" + ids.get(0), "3:" + ids.get(1));
+            assertThat(metrics.accepted.get()).isEqualTo(3);
+        } finally {
+            ingest.drain(Duration.ofSeconds(10));
+            bus.close();
+        }
+    }
+
+    @Test
+    void onceDrainingBegan_everyPublishIsRefusedWith503_andCounted() {
+        EventBus bus = new EventBus(member);
+        CountingMetrics metrics = new CountingMetrics();
+        Ingest ingest = startedIngest(metrics, bus);
+        assertThat(ingest.drain(Duration.ofSeconds(10)).completed()).isTrue();
+
+        assertThat(ingest.isAccepting()).isFalse();
+        assertThatThrownBy(() -> ingest.publish("t.late", "1"))
+                .isInstanceOfSatisfying(PublishError.class, e -> {
+                    assertThat(e.status()).isEqualTo(503);
+                    assertThat(e.code()).isEqualTo("unavailable");
+                });
+        assertThatThrownBy(() -> ingest.publishBatch(List.of(new BatchParser.Item("t.late", "1"))))
+                .isInstanceOfSatisfying(PublishError.class, e -> assertThat(e.status()).isEqualTo(503));
+        assertThat(metrics.rejected.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aBadTopicIsRefusedWith400_beforeAnythingIsQueued() {
+        CountingMetrics metrics = new CountingMetrics();
+        Ingest ingest = startedIngest(metrics, new EventBus(member));
+        try {
+            assertThatThrownBy(() -> ingest.publish("no spaces", "1"))
+                    .isInstanceOfSatisfying(PublishError.class, e -> assertThat(e.code()).isEqualTo("bad_topic"));
+            assertThat(metrics.accepted.get()).isZero();
+        } finally {
+            ingest.drain(Duration.ofSeconds(10));
+        }
+    }
+}

@@ -26,8 +26,6 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -257,24 +255,10 @@ public class Delivery {
         return stage;
     }
 
-    /**
-     * The {@code limit} topics with the most local subscriptions, busiest first (ties by name). Reads every
-     * connection's topic set: meant for the stats snapshot (a few calls a second), never per event.
-     */
+    /** The {@code limit} topics with the most local subscribers, busiest first (see {@link FanOut#busiestTopics}). */
     public Map<String, Integer> busiestTopics(int limit) {
-        Map<String, Integer> counts = new HashMap<>();
-        for (Connection connection : connections.values()) {
-            for (String topic : connection.topics()) {
-                counts.merge(topic, 1, Integer::sum);
-            }
-        }
-        Map<String, Integer> busiest = new LinkedHashMap<>();
-        counts.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
-                        .thenComparing(Map.Entry.comparingByKey()))
-                .limit(limit)
-                .forEach(e -> busiest.put(e.getKey(), e.getValue()));
-        return busiest;
+        FanOut current = fanOut;
+        return current == null ? Map.of() : current.busiestTopics(limit);
     }
 
     private static String firstParameter(Session session, String name) {

@@ -5,7 +5,10 @@ import dev.flowcast.cluster.HistoryReader;
 import dev.flowcast.delivery.frame.ServerFrames;
 import dev.flowcast.event.Event;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -60,6 +63,22 @@ public final class FanOut {
             }
         }
         return topics;
+    }
+
+    /**
+     * The {@code limit} topics with the most subscribers on this member, busiest first (ties by name). Reads
+     * each channel's subscriber count (a volatile array length); meant for the once-a-second stats snapshot.
+     */
+    public Map<String, Integer> busiestTopics(int limit) {
+        Map<String, Integer> busiest = new LinkedHashMap<>();
+        channels.values().stream()
+                .map(channel -> Map.entry(channel.topic(), channel.size())) // sizes read once: they change under us
+                .filter(entry -> entry.getValue() > 0)
+                .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(limit)
+                .forEach(entry -> busiest.put(entry.getKey(), entry.getValue()));
+        return busiest;
     }
 
     /** Gap frames sent to clients so far. */

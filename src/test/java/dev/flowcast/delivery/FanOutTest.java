@@ -136,7 +136,7 @@ class FanOutTest {
     }
 
     @Test
-    void shouldEncodeEachEventOnce_andShareTheFrameAcrossSubscribers() {
+    void shouldSendEverySubscriberTheSameEventFrame_withTheEventsIdAndData() {
         Client a = client("a");
         Client b = client("b");
         subscribe(a, null, null);
@@ -155,6 +155,18 @@ class FanOutTest {
         history.append(T, 3); // lost on the bus
         fanOut.handle(List.of(new FanOutWork.Resync(T)));
         assertThat(client.summary()).containsExactly("subscribed 0 e1", "event 1", "event 2", "event 3");
+    }
+
+    @Test
+    void shouldRankTopicsBySubscribers_busiestFirst() {
+        Client a = client("a");
+        Client b = client("b");
+        subscribe(a, null, null); // T: two subscribers
+        subscribe(b, null, null);
+        a.connection().topics().add("other");
+        fanOut.handle(List.of(new FanOutWork.Subscribe(a.connection(), "other", null, null)));
+        assertThat(fanOut.busiestTopics(10)).containsExactly(java.util.Map.entry(T, 2), java.util.Map.entry("other", 1));
+        assertThat(fanOut.busiestTopics(1)).containsOnlyKeys(T);
     }
 
     @Test

@@ -4,19 +4,17 @@ import dev.flowcast.event.Event;
 import java.util.List;
 
 /**
- * What the fan-out reads from a topic's history: its newest seq, retained events, and epoch.
+ * What the fan-out reads from a topic's history: where it stands, and its retained events.
  *
- * <p>{@link TopicHistory} in the app; an in-memory fake in unit tests. Implementations are
- * thread-safe and may block for a cluster round trip.
+ * <p>{@link TopicHistory} in the app; an in-memory fake in unit tests. Implementations are thread-safe and may
+ * block for a cluster round trip. Reading a topic that was never published must not create anything for it in
+ * the cluster (contract §3: topics named by clients cost no cluster state until published).
  */
 public interface HistoryReader {
 
-    /** Seq of the newest event of {@code topic}, 0 when none. */
-    long newestSeq(String topic);
+    /** The topic's newest seq (0 when never published) and epoch, read together. */
+    TopicPosition position(String topic);
 
     /** Retained events with seq in [from, to], oldest first; missing ones were evicted or expired. */
     List<Event> read(String topic, long fromSeq, long toSeq);
-
-    /** The topic history's epoch. */
-    String epoch(String topic);
 }

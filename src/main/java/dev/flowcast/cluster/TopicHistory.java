@@ -59,8 +59,12 @@ public final class TopicHistory implements HistoryReader {
         return sequenced;
     }
 
-    /** Seq of the newest event of {@code topic}, 0 when it has none. */
     @Override
+    public TopicPosition position(String topic) {
+        return new TopicPosition(newestSeq(topic), epoch(topic));
+    }
+
+    /** Seq of the newest event of {@code topic}, 0 when it has none. */
     public long newestSeq(String topic) {
         return ring(topic).tailSequence() + 1;
     }
@@ -105,7 +109,6 @@ public final class TopicHistory implements HistoryReader {
      * The epoch of {@code topic}'s history: fixed for as long as the history lives, a new one after it was
      * lost (e.g. a {@code memory} cluster restarted). Created on first use, cluster-wide.
      */
-    @Override
     public String epoch(String topic) {
         String existing = epochs.get(topic);
         if (existing != null) {

@@ -2,6 +2,7 @@ package dev.flowcast.delivery;
 
 import dev.flowcast.cluster.EventBus;
 import dev.flowcast.cluster.HistoryReader;
+import dev.flowcast.cluster.TopicPosition;
 import dev.flowcast.delivery.frame.ServerFrames;
 import dev.flowcast.event.Event;
 import java.util.ArrayList;
@@ -165,8 +166,14 @@ public final class FanOut {
         if (!connection.isOpen() || !connection.topics().contains(topic)) {
             return; // gone, or unsubscribed again before this ran
         }
-        TopicChannel channel = channels.computeIfAbsent(topic, t -> new TopicChannel(t, history.newestSeq(t)));
-        String epoch = history.epoch(topic);
+        TopicChannel channel = channels.get(topic);
+        TopicPosition position = null;
+        if (channel == null) { // the history read stays outside computeIfAbsent: it may wait for the cluster
+            position = history.position(topic);
+            channel = new TopicChannel(topic, position.newestSeq());
+            channels.put(topic, channel); // only this topic's lane writes its entry
+        }
+        String epoch = position != null ? position.epoch() : history.position(topic).epoch();
         long newest = channel.cursor();
         boolean alreadySubscribed = channel.contains(connection);
         connection.send(ServerFrames.subscribed(topic, newest, epoch));
@@ -234,7 +241,7 @@ public final class FanOut {
         if (channel == null) {
             return;
         }
-        long newest = history.newestSeq(topic);
+        long newest = history.position(topic).newestSeq();
         if (newest > channel.cursor()) {
             catchUp(channel, newest);
         }

@@ -1,6 +1,7 @@
 package dev.flowcast.delivery;
 
 import dev.flowcast.cluster.HistoryReader;
+import dev.flowcast.cluster.TopicPosition;
 import dev.flowcast.event.Event;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,17 +38,12 @@ final class FakeHistory implements HistoryReader {
     }
 
     @Override
-    public long newestSeq(String topic) {
-        return newest.getOrDefault(topic, 0L);
+    public TopicPosition position(String topic) {
+        return new TopicPosition(newest.getOrDefault(topic, 0L), epochs.computeIfAbsent(topic, t -> "e1"));
     }
 
     @Override
     public List<Event> read(String topic, long fromSeq, long toSeq) {
         return new ArrayList<>(topics.getOrDefault(topic, new TreeMap<>()).subMap(fromSeq, true, toSeq, true).values());
-    }
-
-    @Override
-    public String epoch(String topic) {
-        return epochs.computeIfAbsent(topic, t -> "e1");
     }
 }

@@ -15,7 +15,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.NotBlank;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -156,7 +155,7 @@ class ServerFramesTest {
     }
 
     @Property(tries = 2000)
-    void shouldRoundTripErrors(@ForAll ErrorCode code, @ForAll("anyStrings") @NotBlank String message,
+    void shouldRoundTripErrors(@ForAll ErrorCode code, @ForAll("messages") String message,
                                @ForAll("topicOrNull") String topic) {
         FrameError error = new FrameError(code, message, topic);
         JsonObject parsed = parse(ServerFrames.error(error));
@@ -173,6 +172,15 @@ class ServerFramesTest {
     @Test
     void shouldEncodePongAsValidJson() {
         assertThat(parse(ServerFrames.pong()).getString("type")).isEqualTo("pong");
+    }
+
+    /**
+     * Messages FrameError accepts. Filtered with String.isBlank itself: jqwik's @NotBlank trims only chars up to
+     * U+0020, so it let through strings of other whitespace (e.g. U+2003) that isBlank refuses (a flaky failure).
+     */
+    @Provide
+    Arbitrary<String> messages() {
+        return FrameArbitraries.anyStrings().filter(s -> !s.isBlank());
     }
 
     @Provide

@@ -11,9 +11,8 @@ import dev.flowcast.ingest.Ingest;
 import dev.flowcast.metrics.FlowcastMetrics;
 import dev.flowcast.metrics.MetricNames;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorDefinition;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
@@ -36,18 +35,18 @@ import java.util.logging.Logger;
  * their outboxes flush, then the member leaves the cluster gracefully. Threading: called once each by CDI.
  */
 @ApplicationScoped
-@ManagedExecutorDefinition(name = Lifecycle.STAGE_EXECUTOR, maxAsync = 32, hungTaskThreshold = 60_000)
 public class Lifecycle {
-
-    /** The stages' executor, declared portably; Payara's thread pools are tuned in payara-config/. */
-    public static final String STAGE_EXECUTOR = "java:app/concurrent/flowcast-stages";
 
     private static final Logger LOG = Logger.getLogger(Lifecycle.class.getName());
     /** Payara's shutdown grace period, in ms, read when the server stops. */
     static final String PAYARA_SHUTDOWN_GRACE = "fish.payara.shutdowngrace";
 
-    @Resource(lookup = STAGE_EXECUTOR)
-    ManagedExecutorService stageExecutor;
+    /**
+     * Makes the stages' long-lived worker threads (the Jakarta EE default factory, on every server): each thread
+     * carries the application's context from its creation, so no hand-off pays a per-task context set-up.
+     */
+    @Resource
+    ManagedThreadFactory threads;
 
     @Resource
     ManagedScheduledExecutorService scheduler;
@@ -92,8 +91,8 @@ public class Lifecycle {
         TopicHistory history = new TopicHistory(instance);
         bus = new EventBus(instance);
         metrics.gauge(MetricNames.CLUSTER_MEMBERS, hazelcast::memberCount);
-        delivery.start(stageExecutor, history, bus);
-        ingest.start(stageExecutor, history, bus);
+        delivery.start(threads, history, bus);
+        ingest.start(threads, history, bus);
         if (settings.demoEnabled()) {
             demo.start(scheduler);
         }

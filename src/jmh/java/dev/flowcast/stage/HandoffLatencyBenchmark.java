@@ -2,8 +2,6 @@ package dev.flowcast.stage;
 
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,7 +15,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Unloaded hand-off latency: offer one event and spin until the handler has seen it, so the time of an op is the
- * producer-to-handler latency of an idle pipeline (for the stage: waking a pooled worker through the executor; for
+ * producer-to-handler latency of an idle pipeline (for the stage: waking a parked worker thread; for
  * the raw queue: waking the consumer blocked in {@code take}).
  */
 @State(Scope.Benchmark)
@@ -29,7 +27,6 @@ public class HandoffLatencyBenchmark {
     private volatile long rawSeen;
     private long sent;
     private long rawSent;
-    private ExecutorService pool;
     private Stage<BenchEvent> stage;
     private ArrayBlockingQueue<BenchEvent> queue;
     private Thread consumer;
@@ -38,13 +35,12 @@ public class HandoffLatencyBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        pool = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "stage-worker");
-            t.setDaemon(true);
-            return t;
-        });
         stage = Stage.<BenchEvent>builder("latency").capacity(10_000).workers(2).batchSize(64)
-                .keyedBy(e -> e.key).executor(pool)
+                .keyedBy(e -> e.key).threads(r -> {
+                    Thread t = new Thread(r);
+                    t.setDaemon(true);
+                    return t;
+                })
                 .handler(b -> stageSeen = stageSeen + b.size()) // one lane: never concurrent
                 .build();
         stage.start();
@@ -88,7 +84,6 @@ public class HandoffLatencyBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws InterruptedException {
         stage.drain(Duration.ofSeconds(10));
-        pool.shutdown();
         running = false;
         consumer.join(5_000);
     }

@@ -3,8 +3,6 @@ package dev.flowcast.stage;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,7 +40,6 @@ public class StageThroughputBenchmark {
     public int workers;
 
     private final LongAdder handled = new LongAdder();
-    private ExecutorService pool;
     private Stage<BenchEvent> stage;
     static final int PRODUCER_BATCH = 64;
 
@@ -54,18 +51,17 @@ public class StageThroughputBenchmark {
     public void setUp() {
         events = BenchEvent.ring(4096, keys);
         chunks = chunksOf(events);
-        pool = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "stage-worker");
-            t.setDaemon(true);
-            return t;
-        });
         stage = Stage.<BenchEvent>builder("bench")
                 .capacity(10_000) // flowcast.queue.capacity default
                 .overflow(OverflowPolicy.BLOCK, Duration.ofMinutes(1))
                 .workers(workers)
                 .batchSize(batch)
                 .keyedBy(e -> e.key)
-                .executor(pool)
+                .threads(r -> {
+                    Thread t = new Thread(r);
+                    t.setDaemon(true);
+                    return t;
+                })
                 .handler(b -> handled.add(b.size()))
                 .build();
         stage.start();
@@ -110,7 +106,5 @@ public class StageThroughputBenchmark {
         if (!report.completed()) {
             throw new IllegalStateException("benchmark stage did not drain: " + report.leftover().size() + " left");
         }
-        pool.shutdown();
-        pool.awaitTermination(10, TimeUnit.SECONDS);
     }
 }

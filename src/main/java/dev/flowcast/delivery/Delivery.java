@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -70,7 +70,7 @@ public class Delivery {
     private volatile DeliveryObserver observer;
 
     /** Builds the fan-out stage and starts listening to the bus. */
-    public void start(Executor executor, HistoryReader history, EventBus bus) {
+    public void start(ThreadFactory threads, HistoryReader history, EventBus bus) {
         verifier = new TokenVerifier(settings.authSecret());
         authorizer = new TopicAuthorizer(TopicPatterns.parseCommaList(settings.publicTopics()), verifier);
         observer = new MetricsObserver(metrics);
@@ -81,7 +81,7 @@ public class Delivery {
                 .workers(settings.stageWorkers())
                 .batchSize(BATCH_SIZE)
                 .keyedBy(FanOutWork::topic)
-                .executor(executor)
+                .threads(threads)
                 .handler(built::handle)
                 .onError((batch, failure) -> LOG.log(Level.WARNING, "fan-out of " + batch.size()
                         + " item(s) of topic " + batch.get(0).topic() + " failed", failure))

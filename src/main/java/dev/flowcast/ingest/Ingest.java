@@ -18,7 +18,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -55,8 +55,8 @@ public class Ingest {
         batchParser = new BatchParser(settings.eventMaxBytes());
     }
 
-    /** Builds and starts the ingest stage on {@code executor}. */
-    public void start(Executor executor, TopicHistory history, EventBus bus) {
+    /** Builds and starts the ingest stage, its workers made by {@code threads}. */
+    public void start(ThreadFactory threads, TopicHistory history, EventBus bus) {
         Sequencer sequencer = new Sequencer(history, bus);
         Stage<Event> built = Stage.<Event>builder(STAGE_NAME)
                 .capacity(settings.queueCapacity())
@@ -65,7 +65,7 @@ public class Ingest {
                 .workers(settings.stageWorkers())
                 .batchSize(BATCH_SIZE)
                 .keyedBy(Event::topic)
-                .executor(executor)
+                .threads(threads)
                 .handler(sequencer::handle)
                 .onDrop((event, policy) -> metrics.dropped(policy))
                 .onError(this::sequencingFailed)

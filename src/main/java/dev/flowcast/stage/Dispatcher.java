@@ -3,62 +3,40 @@ package dev.flowcast.stage;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.Map;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * Moves items from the shared {@link StageQueue} into per-key mailboxes ({@link Lane}) and runs at most
- * {@code workers} lane batches at once on the injected executor.
+ * Moves items from the shared {@link StageQueue} into per-key mailboxes ({@link Lane}) and runs lane batches on
+ * {@code workers} long-lived threads, so at most {@code workers} batches run at once.
  *
- * <p>How: there is no dispatcher thread. A worker task loops over "dispatch steps" under one lock: give back the
- * lane it held (to the back of the ready deque if more is pending), pull one chunk ({@code max(batchSize, 16)}
- * items) from the shared queue into the mailboxes if fewer than {@code max(64, 2 × workers × batchSize)} are
- * staged, then take the first ready lane, more chunks being pulled (whatever is staged) only while no lane is
- * ready. It handles up to {@code batchSize} items of that lane outside the
- * lock, then steps again. When nothing is ready it lingers once, spinning up to {@link #LINGER_NANOS} for new
- * items (cheaper than ending and being re-submitted), then ends. So:
+ * <p>Why long-lived threads: a stage used to submit a task to the container's managed executor for every
+ * hand-off, and Jakarta Concurrency sets up the application's context for each task (class loader, naming,
+ * security: look-ups per task, docs/benchmarks.md § profiles). A thread made once by the container's
+ * {@code ManagedThreadFactory} captures that context once and keeps it for its life.
+ *
+ * <p>How a worker loops, under one lock: give back the lane it held (to the back of the ready deque if more is
+ * pending), pull one chunk ({@code max(batchSize, 16)} items) from the shared queue into the mailboxes if fewer
+ * than {@code max(64, 2 × workers × batchSize)} are staged, take the first ready lane (pulling more chunks only
+ * while no lane is ready) and run up to {@code batchSize} of its items outside the lock. With nothing to do it
+ * parks on a condition; a producer signals only when some worker is parked, so a busy stage pays no wake-ups.
  * <ul>
  *   <li>a key's items leave its mailbox in offer order, and a lane is held by one worker at a time: per-key order;</li>
  *   <li>the ready deque is FIFO and a lane goes to its back after each batch: a hot key gets one batch per turn
- *       and cannot starve the others; a slow hot key holds one worker, and the other workers keep pulling past
- *       its items (they are staged in its mailbox) to find other keys;</li>
- *   <li>items stay in the shared queue (the durable one, with a Hazelcast {@code IQueue}) until a worker is about
- *       to need them: at most the staging limit ahead, plus whatever a worker must pull past a busy key to find
- *       a ready one; the chunk of at least 16 amortises the queue's lock when the batch size is 1 (measured:
- *       +60 % events/s for one key, docs/benchmarks.md);</li>
- *   <li>per-key mailboxes rather than {@code hash(key) % workers} lanes: two keys that hash alike never wait for
- *       each other, and the number of keys does not have to be known.</li>
+ *       and cannot starve the others; a slow key holds one worker while the others pull past its items;</li>
+ *   <li>items stay in the shared queue until a worker is about to need them (at most the staging limit ahead);
+ *       the chunk of at least 16 amortises the queue's lock when the batch size is 1.</li>
  * </ul>
  *
- * <p>Starting workers: a producer starts one when none runs, or when fewer than {@code workers} run, none is
- * lingering, and its key has no lane yet (work that no running worker has seen); a worker that leaves other lanes
- * ready starts one more, up to the limit; the last worker to end re-checks the queue. These are cheap hints, not
- * a guarantee of maximal parallelism: in a narrow race (a worker ending just as an item of a new key arrives
- * while the other workers are busy) that item waits for the next dispatch step of a running worker, i.e. the end
- * of its current batch; it is not lost.
- *
- * <p>A worker yields its thread back to the executor every {@link #BATCHES_PER_TASK} batches (re-submitting
- * itself) so that a busy stage does not keep a shared container pool to itself.
- *
- * <p>Executor rejections ({@link RejectedExecutionException}, a managed executor with a full task queue): the
- * worker slot is given back, the rejection counted, and one retry is scheduled on the {@link RetryScheduler}
- * with a backoff from 1 ms doubling to 1 s; any later offer tries again too. Nothing is lost: the items stay
- * queued, and {@link StageStats#sinceLastProgress()} grows so that the liveness check notices a wedged executor.
- * A worker whose own re-submission is rejected simply keeps running.
- *
- * <p>Threading: producers call {@link #offered} and eviction methods from any thread; workers run on the
- * executor. {@code lanes} is a concurrent map only so that producers can read it as a hint; every write to it
- * and all other scheduling state is guarded by {@code lock}. Items and stamps handed over under the lock are
- * visible to the worker that takes them (lock release/acquire).
+ * <p>Threading: producers call {@link #offered} and {@link #evictOldestStaged} from any thread; workers run on
+ * their own threads. All scheduling state is guarded by {@code lock}; items and stamps handed over under the lock
+ * are visible to the worker that takes them (lock release/acquire). The parked-worker count is volatile so that
+ * producers can read it without the lock (a Dekker pair with the worker's re-check, see {@link Worker#run}).
  */
 final class Dispatcher<T> {
 
@@ -67,14 +45,6 @@ final class Dispatcher<T> {
         void run(List<T> batch, long[] acceptedNanos, int n);
     }
 
-    /** Runs a task later, once; used to retry after the executor refused a worker. */
-    @FunctionalInterface
-    interface RetryScheduler {
-        void schedule(Runnable task, long delayNanos);
-    }
-
-    static final int BATCHES_PER_TASK = 256;
-    static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final Object SINGLE_KEY = new Object() {
         @Override
         public String toString() {
@@ -87,8 +57,6 @@ final class Dispatcher<T> {
             return "<null>";
         }
     };
-    private static final long MIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
 
     private final String name;
@@ -97,8 +65,7 @@ final class Dispatcher<T> {
     private final Function<? super T, ?> keyFn;
     private final int batchSize;
     private final int workers;
-    private final Executor executor;
-    private final RetryScheduler retryScheduler;
+    private final ThreadFactory threads;
     private final BatchRunner<T> runner;
     private final int laneCapacity;
     /** Items pulled from the shared queue per dispatch step: a batch, but at least 16 to amortise its lock. */
@@ -107,33 +74,30 @@ final class Dispatcher<T> {
     private final int stagingLimit;
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workArrived = lock.newCondition();
     private final Condition quiet = lock.newCondition();
-    private final ConcurrentHashMap<Object, Lane<T>> lanes = new ConcurrentHashMap<>();
+    private final Map<Object, Lane<T>> lanes = new HashMap<>(); // guarded by lock
     private final ArrayDeque<Lane<T>> ready = new ArrayDeque<>(); // guarded by lock
     private final StageQueue.Sink<T> stager = this::stage;       // called under lock
-    private volatile int staged;  // items in mailboxes; written under lock
-    private volatile int running; // worker tasks submitted and not ended; written under lock
-    private volatile int busy;    // lanes held by a worker = handler calls in flight; written under lock
-    private final AtomicInteger lingering = new AtomicInteger(); // idle workers watching for new items
-    private volatile boolean started;
-    private volatile boolean closed;
-
-    private final AtomicBoolean retryPending = new AtomicBoolean();
-    private volatile long retryDelayNanos = MIN_RETRY_NANOS;
-    private final LongAdder executorRejections = new LongAdder();
+    private final List<Thread> started = new ArrayList<>();     // guarded by lock
+    private int staged;            // items in mailboxes; guarded by lock
+    private volatile int busy;     // lanes held by a worker = handler calls in flight; written under lock
+    private volatile int parked;   // workers waiting for work; written under lock
+    private volatile int running;  // worker threads alive; written under lock
+    private boolean closed;        // guarded by lock
 
     Dispatcher(String name, StageQueue<T> queue, Backlog backlog, Function<? super T, ?> keyFn, int batchSize,
-            int workers, Executor executor, RetryScheduler retryScheduler, BatchRunner<T> runner) {
+            int workers, ThreadFactory threads, BatchRunner<T> runner) {
         this.name = name;
         this.queue = queue;
         this.backlog = backlog;
         this.keyFn = keyFn;
         this.batchSize = batchSize;
         this.workers = workers;
-        this.executor = executor;
-        this.retryScheduler = retryScheduler;
+        this.threads = threads;
         this.runner = runner;
-        this.laneCapacity = Integer.highestOneBit(Math.min(batchSize, 256) * 2 - 1); // next power of two
+        // small: most lanes hold one bus batch or a few events; a lane grows (by doubling) when a key is hot
+        this.laneCapacity = Math.min(16, Integer.highestOneBit(Math.max(1, batchSize) * 2 - 1));
         this.pullChunk = Math.max(batchSize, 16);
         this.stagingLimit = Math.max(64, 2 * workers * batchSize);
     }
@@ -143,40 +107,44 @@ final class Dispatcher<T> {
         return busy;
     }
 
-    long executorRejections() {
-        return executorRejections.sum();
+    /** Worker threads alive now (0 before start and once the last worker left after close). */
+    int running() {
+        return running;
     }
 
+    /**
+     * Starts the worker threads. Throws if the factory refuses a thread; the threads already started keep
+     * working.
+     */
     void start() {
-        started = true;
-        kick();
-    }
-
-    /** Called by a producer after its item is in the queue: starts a worker if the item might otherwise wait. */
-    void offered(T item) {
-        int r = running;
-        if (r == 0 || (r < workers && lingering.get() == 0 && !lanes.containsKey(keyOf(item)))) {
-            kick();
-        }
-    }
-
-    /** Starts one worker if there is work, a free slot, and no retry already pending. Any thread. */
-    void kick() {
-        if (running >= workers || !started || closed || retryPending.get()) {
-            return;
-        }
-        boolean go = false;
         lock.lock();
         try {
-            if (running < workers && !closed && (!ready.isEmpty() || undispatched() > 0)) {
+            for (int i = 0; i < workers; i++) {
+                Thread thread = threads.newThread(new Worker());
+                if (thread == null) {
+                    throw new IllegalStateException("stage " + name + ": the thread factory gave no thread");
+                }
+                thread.setName("flowcast-" + name + "-" + i);
                 running++;
-                go = true;
+                started.add(thread);
+                thread.start();
             }
         } finally {
             lock.unlock();
         }
-        if (go) {
-            submit(new Worker());
+    }
+
+    /** Called by a producer after its item is in the queue: wakes a parked worker, if any. */
+    void offered() {
+        // Dekker pair with Worker.run: the producer wrote the backlog count and the item, then reads parked;
+        // a worker writes parked, then re-reads the backlog before it waits. One of the two sees the other.
+        if (parked > 0) {
+            lock.lock();
+            try {
+                workArrived.signal();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -185,11 +153,11 @@ final class Dispatcher<T> {
      * staged. Scans the lanes that exist (those with staged items or a batch in flight): only when full.
      */
     T evictOldestStaged() {
-        if (staged <= 0) {
-            return null;
-        }
         lock.lock();
         try {
+            if (staged <= 0) {
+                return null;
+            }
             Lane<T> oldest = null;
             for (Lane<T> lane : lanes.values()) {
                 if (!lane.isEmpty() && (oldest == null || lane.oldestStamp() - oldest.oldestStamp() < 0)) {
@@ -206,7 +174,7 @@ final class Dispatcher<T> {
         }
     }
 
-    /** Waits up to {@code nanos} for a worker to give back a lane when none stays busy. */
+    /** Waits up to {@code nanos} for a worker to give back a lane, or for the backlog to empty. */
     void awaitQuiet(long nanos) throws InterruptedException {
         lock.lock();
         try {
@@ -219,21 +187,23 @@ final class Dispatcher<T> {
     }
 
     /**
-     * Stops taking batches (those in flight finish) and moves every staged and queued item into {@code out},
-     * per key in offer order. Returns how many; the caller gives their slots back to the backlog.
+     * Stops taking batches (those in flight finish, then their workers end) and moves every staged and queued item
+     * into {@code out}, per key in offer order. Returns how many; the caller gives their slots back to the backlog.
+     * May be called again to collect items of offers that were finishing meanwhile.
      */
     int close(List<T> out) {
         lock.lock();
         try {
             closed = true;
+            workArrived.signalAll();
             int before = out.size();
-            for (Lane<T> lane : lanes.values()) {
+            for (Lane<T> lane : new ArrayList<>(lanes.values())) {
                 T item;
                 while ((item = lane.pollFirst()) != null) {
                     out.add(item);
                 }
                 if (!lane.busy) {
-                    lanes.remove(lane.key, lane);
+                    lanes.remove(lane.key);
                 }
             }
             ready.clear();
@@ -274,7 +244,7 @@ final class Dispatcher<T> {
 
     /** One dispatch step's choice, under lock: the next lane to run, pulling from the queue as described above. */
     private Lane<T> nextLane() {
-        // one chunk per step even if lanes are ready, so new keys get their turn; one volatile write per chunk
+        // one chunk per step even if lanes are ready, so new keys get their turn
         if (undispatched() > 0 && staged < stagingLimit) {
             staged += queue.drainTo(stager, pullChunk);
         }
@@ -283,7 +253,7 @@ final class Dispatcher<T> {
             if (lane != null) {
                 lane.inReady = false;
                 if (lane.isEmpty()) { // emptied by a drop-oldest eviction
-                    lanes.remove(lane.key, lane);
+                    lanes.remove(lane.key);
                     continue;
                 }
                 return lane;
@@ -296,213 +266,91 @@ final class Dispatcher<T> {
         }
     }
 
-    /**
-     * Gives a lane back, under lock: to the back of the ready deque if more is pending. An empty lane stays in the
-     * map only until the end of the current lock hold ({@link #forgetIfIdle}), so that the next chunk of the same
-     * key reuses it instead of removing and re-creating it; producers never see it empty outside the lock hold.
-     */
+    /** Gives a lane back, under lock: to the back of the ready deque if more is pending, else forgets it. */
     private void release(Lane<T> lane) {
         lane.busy = false;
         busy--;
         if (!lane.isEmpty()) {
             lane.inReady = true;
             ready.addLast(lane);
+        } else {
+            lanes.remove(lane.key);
         }
         if (busy == 0) {
             quiet.signalAll();
         }
     }
 
-    /** Under lock: removes a released lane that nothing was staged into meanwhile. */
-    private void forgetIfIdle(Lane<T> lane) {
-        if (lane != null && !lane.busy && !lane.inReady && lane.isEmpty()) {
-            lanes.remove(lane.key, lane);
-        }
-    }
-
-    private void submit(Worker worker) {
-        try {
-            executor.execute(worker);
-            retryDelayNanos = MIN_RETRY_NANOS;
-        } catch (RejectedExecutionException e) {
-            lock.lock();
-            try {
-                running--;
-            } finally {
-                lock.unlock();
-            }
-            executorRejections.increment();
-            scheduleRetry(e);
-        }
-    }
-
-    private void scheduleRetry(RejectedExecutionException cause) {
-        if (!retryPending.compareAndSet(false, true)) {
-            return;
-        }
-        long delay = retryDelayNanos;
-        retryDelayNanos = Math.min(MAX_RETRY_NANOS, delay * 2);
-        LOG.log(Level.DEBUG, () -> "stage " + name + ": executor refused a worker (" + cause + "), retry in "
-                + TimeUnit.NANOSECONDS.toMillis(delay) + " ms");
-        try {
-            retryScheduler.schedule(() -> {
-                retryPending.set(false);
-                kick();
-            }, delay);
-        } catch (RuntimeException e) { // the scheduler refused too: the next offer will try again
-            retryPending.set(false);
-            LOG.log(Level.WARNING, "stage " + name + ": cannot schedule a worker retry", e);
-        }
-    }
-
     /**
-     * Before giving its slot back, an idle worker spins for up to {@link #LINGER_NANOS} watching for new items.
-     * Ending and re-submitting a worker costs the producer a thread wake-up through the executor (a system call,
-     * microseconds); a producer that is only slightly slower than the workers would pay it every few items.
-     * While a worker lingers, producers do not start another one.
-     */
-    private void linger() {
-        lingering.incrementAndGet();
-        try {
-            long deadline = System.nanoTime() + LINGER_NANOS;
-            while (undispatched() <= 0 && !closed) {
-                if (System.nanoTime() - deadline > 0) {
-                    return;
-                }
-                // look at the producers' counter only now and then: reading it in a tight loop would pull its
-                // cache line away from the producer at every offer, and a few items arriving meanwhile make a
-                // better batch anyway
-                for (int i = 0; i < 64; i++) {
-                    Thread.onSpinWait();
-                }
-            }
-        } finally {
-            lingering.decrementAndGet();
-        }
-    }
-
-    /** What a worker does after a dispatch step. */
-    private enum Next { RUN, LINGER, YIELD, END }
-
-    /**
-     * One worker slot: dispatch steps and batches until nothing is ready (see the class comment).
+     * One worker thread: dispatch steps and batches until the stage closes.
      *
-     * <p>Threading: runs on one executor thread; its fields are confined to it. The lane, batch and stamps it
-     * takes under the dispatcher lock are its own until it gives the lane back at its next step.
+     * <p>Threading: its fields are confined to its thread. The lane, batch and stamps it takes under the lock
+     * are its own until it gives the lane back at its next step.
      */
     private final class Worker implements Runnable {
 
         private final long[] stamps = new long[batchSize];
-        private Lane<T> lane;      // held between a step and the next one
-        private List<T> batch;
-        private int n;
-        private int batches;
-        private boolean lingered;  // already lingered in this idle spell
 
         @Override
         public void run() {
-            boolean ended = false;
+            Lane<T> held = null;
             try {
                 for (;;) {
-                    boolean spawn = false;
-                    Next next;
+                    List<T> batch;
+                    int n;
                     lock.lock();
                     try {
-                        next = step();
-                        if (next == Next.RUN && !ready.isEmpty() && running < workers) {
-                            running++; // more lanes are ready than we can take: one more worker
-                            spawn = true;
+                        if (held != null) {
+                            release(held);
+                            held = null;
                         }
-                        if (next == Next.END) {
-                            running--;
-                        }
-                    } finally {
-                        lock.unlock();
-                    }
-                    switch (next) {
-                        case END -> {
-                            ended = true;
-                            return;
-                        }
-                        case LINGER -> {
-                            lingered = true; // once per idle spell: after that the slot goes back
-                            linger();
-                        }
-                        case YIELD -> {
-                            try {
-                                executor.execute(new Worker());
-                                ended = true; // our slot now belongs to the new task
+                        Lane<T> lane;
+                        while ((lane = closed ? null : nextLane()) == null) {
+                            if (closed) {
                                 return;
-                            } catch (RejectedExecutionException e) {
-                                batches = 0; // no room for a fresh task: keep going on this thread
+                            }
+                            parked++;
+                            // re-check after announcing ourselves: a producer that read parked == 0 wrote its
+                            // reservation before, so undispatched() sees it (see offered())
+                            if (undispatched() > 0) {
+                                parked--;
+                                continue;
+                            }
+                            try {
+                                workArrived.await();
+                            } finally {
+                                parked--;
                             }
                         }
-                        case RUN -> {
-                            backlog.release(n);
-                            if (spawn) {
-                                submit(new Worker());
-                            }
-                            runner.run(batch, stamps, n);
-                            batches++;
-                        }
-                        default -> throw new AssertionError(next);
-                    }
-                }
-            } finally {
-                if (!ended) { // only on an unexpected throwable: never leave a lane held or a slot counted
-                    lock.lock();
-                    try {
-                        giveBack();
-                        running--;
+                        held = lane;
+                        lane.busy = true;
+                        busy++;
+                        batch = new ArrayList<>(Math.min(batchSize, lane.size()));
+                        n = lane.takeInto(batch, stamps, batchSize);
+                        staged -= n;
                     } finally {
                         lock.unlock();
                     }
-                } else if (running == 0 && undispatched() > 0) {
-                    // Dekker pair with offered(): we wrote running, now read the backlog; a producer wrote the
-                    // backlog and its item, then reads running. The last worker to leave re-checks.
-                    kick();
+                    backlog.release(n);
+                    runner.run(batch, stamps, n);
                 }
-            }
-        }
-
-        /** Under lock: gives back the lane of the last batch and decides what to do next. */
-        private Next step() {
-            Lane<T> released = giveBackKeepingLane();
-            try {
-                if (closed) {
-                    return Next.END;
-                }
-                if (batches >= BATCHES_PER_TASK) {
-                    return Next.YIELD; // keep our slot, hand it to a fresh task
-                }
-                Lane<T> chosen = nextLane();
-                if (chosen == null) {
-                    return lingered ? Next.END : Next.LINGER;
-                }
-                lingered = false;
-                lane = chosen;
-                lane.busy = true;
-                busy++;
-                batch = new ArrayList<>(Math.min(batchSize, lane.size()));
-                n = lane.takeInto(batch, stamps, batchSize);
-                staged -= n;
-                return Next.RUN;
+            } catch (InterruptedException e) {
+                // the container stops its managed threads (undeploy): leave; drain reports what is left
+                LOG.log(Level.DEBUG, () -> "stage " + name + ": worker interrupted, leaving");
             } finally {
-                forgetIfIdle(released);
+                lock.lock();
+                try {
+                    if (held != null) {
+                        release(held);
+                    }
+                    running--;
+                    if (running == 0) {
+                        quiet.signalAll();
+                    }
+                } finally {
+                    lock.unlock();
+                }
             }
-        }
-
-        private Lane<T> giveBackKeepingLane() {
-            Lane<T> held = lane;
-            if (held != null) {
-                release(held);
-                lane = null;
-            }
-            return held;
-        }
-
-        private void giveBack() {
-            forgetIfIdle(giveBackKeepingLane());
         }
     }
 }

@@ -6,16 +6,15 @@ import java.util.List;
  * The mailbox of one key: a growable FIFO ring of staged items with their accept stamps, plus the flags the
  * dispatcher needs to schedule it.
  *
- * <p>Threading: every method and the {@code inReady} flag are guarded by the {@link Dispatcher}'s lock.
- * {@code busy} is also written only under that lock but is volatile because producers read it, without the
- * lock, as a hint (see {@link Dispatcher#offered}). The ring grows as needed; it is bounded from outside, by the
- * stage's {@link Backlog} (all mailboxes together never hold more than the stage's capacity).
+ * <p>Threading: every method and both flags are guarded by the {@link Dispatcher}'s lock. The ring grows as
+ * needed; it is bounded from outside, by the stage's {@link Backlog} (all mailboxes together never hold more than
+ * the stage's capacity).
  */
 final class Lane<T> {
 
     final Object key;
     /** A worker holds this lane: no other worker may take a batch of it. */
-    volatile boolean busy;
+    boolean busy;
     /** The lane is in the dispatcher's ready deque (at most once). */
     boolean inReady;
 
@@ -24,7 +23,7 @@ final class Lane<T> {
     private int head;
     private int size;
 
-    /** @param initialCapacity a power of two; sized to the batch so that the common case never grows */
+    /** @param initialCapacity a power of two; small, since most lanes live for one batch */
     Lane(Object key, int initialCapacity) {
         this.key = key;
         this.items = new Object[initialCapacity];

@@ -7,17 +7,16 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * One bounded, concurrency-limited, key-ordered step of the pipeline: producers {@link #offer} items, workers on an
- * injected executor hand them, in batches of one key, to a {@link BatchHandler}.
+ * One bounded, concurrency-limited, key-ordered step of the pipeline: producers {@link #offer} items, long-lived
+ * worker threads (made once by an injected thread factory) hand them, in batches of one key, to a
+ * {@link BatchHandler}.
  *
  * <pre>
  *  offer(item) ──> [Backlog: count ≤ capacity, OverflowPolicy when full]
@@ -26,7 +25,7 @@ import java.util.function.Function;
  *               [StageQueue (bounded)] ──dispatch step──> per-key mailboxes (Lane) ──> ready lanes (FIFO)
  *                                                                                       │ ≤ workers at once
  *                                                                                       v
- *                                                       Executor: handler(batch of ≤ batchSize, one key)
+ *                                               workers threads: handler(batch of ≤ batchSize, one key)
  * </pre>
  *
  * <p><b>Semantics.</b> The capacity bounds every accepted item not yet taken by a worker, wherever it waits (the
@@ -45,15 +44,15 @@ import java.util.function.Function;
  * stops accepting, lets queued and in-flight work finish within the timeout, then hands back what is left. A
  * drained stage cannot be restarted. Shutdown order of a pipeline: stop the producers (ingest answers 503/429),
  * then drain the stages upstream first (ingest → sequencer → fan-out → outboxes), each with its share of the
- * time, then close client sockets (1001), then let the container stop its executors (the stage never shuts down
- * the executor it was given), and Hazelcast last.
+ * time, then close client sockets (1001), and Hazelcast last. A drained stage's worker threads end once their
+ * batch in flight (if any) returns.
  *
  * <p><b>Threading.</b> {@link #offer}, {@link #stats()} and {@link #name()} may be called from any thread at any
  * time; {@link #start()} and {@link #drain} from one lifecycle thread (they are {@code synchronized}). Everything a
  * producer wrote before {@code offer} returned {@code ACCEPTED} is visible to the handler that receives the item;
  * everything a handler wrote is visible to the next handler call of the same key. Handlers, drop listeners and
- * the error callback must be thread-safe across keys. The stage starts no thread of its own: workers run on the
- * given executor; the only other thread it may use is the retry scheduler after an executor rejection.
+ * the error callback must be thread-safe across keys. Batches run only on the {@code workers} threads the stage's
+ * thread factory made at {@link #start()}.
  *
  * @param <T> item type; items are never null
  */
@@ -105,8 +104,8 @@ public final class Stage<T> {
         this.rates = new RateWindow(now);
         this.latency = new LatencyWindow(now);
         this.lastProgressNanos = now;
-        this.dispatcher = new Dispatcher<>(name, queue, backlog, b.keyFn, b.batchSize, b.workers, b.executor,
-                b.retryScheduler, this::runBatch);
+        this.dispatcher = new Dispatcher<>(name, queue, backlog, b.keyFn, b.batchSize, b.workers, b.threads,
+                this::runBatch);
     }
 
     /** A builder for a stage called {@code name} (used in stats, metrics tags and logs). */
@@ -139,49 +138,7 @@ public final class Stage<T> {
      */
     public Admission offer(T item) {
         Objects.requireNonNull(item, "item");
-        if (state > RUNNING) {
-            rejected.increment();
-            return Admission.REJECTED;
-        }
-        int before = backlog.tryReserve();
-        if (before < 0) {
-            switch (policy) {
-                case REJECT -> {
-                    rejected.increment();
-                    return Admission.REJECTED;
-                }
-                case DROP_NEWEST -> {
-                    drop(item, OverflowPolicy.DROP_NEWEST);
-                    return Admission.DROPPED;
-                }
-                case BLOCK -> before = reserveWaiting();
-                case DROP_OLDEST -> before = reserveByEvicting();
-                default -> throw new AssertionError(policy);
-            }
-            if (before < 0) {
-                rejected.increment();
-                return Admission.REJECTED;
-            }
-        }
-        // Re-check after reserving: drain() sets the state then waits for the backlog to empty, so an offer that
-        // reserved before the state changed is waited for, and one that reserved after it backs out here.
-        if (state > RUNNING) {
-            backlog.release(1);
-            rejected.increment();
-            return Admission.REJECTED;
-        }
-        long now = System.nanoTime();
-        if (!queue.offer(item, now)) { // only a queue shared with someone else can be fuller than our count
-            backlog.release(1);
-            rejected.increment();
-            return Admission.REJECTED;
-        }
-        accepted.increment();
-        if (before == 0 && dispatcher.busy() == 0) {
-            lastProgressNanos = now; // idle until now: the liveness clock starts with this item, not at the last batch
-        }
-        dispatcher.offered(item);
-        return Admission.ACCEPTED;
+        return admit(List.of(item));
     }
 
     /**
@@ -194,13 +151,15 @@ public final class Stage<T> {
      * refuse an item midway; then the items before it stay queued and the rest is REJECTED and counted.
      */
     public Admission offerAll(List<? extends T> items) {
-        int n = items.size();
-        if (n == 0) {
+        if (items.isEmpty()) {
             return Admission.ACCEPTED;
         }
-        if (n == 1) {
-            return offer(items.get(0));
-        }
+        return admit(items);
+    }
+
+    /** The one admission path of {@link #offer} and {@link #offerAll}: reserve slots by policy, then queue. */
+    private Admission admit(List<? extends T> items) {
+        int n = items.size();
         if (state > RUNNING || n > backlog.capacity()) {
             rejected.add(n);
             return Admission.REJECTED;
@@ -208,10 +167,7 @@ public final class Stage<T> {
         int before = backlog.tryReserve(n);
         if (before < 0) {
             switch (policy) {
-                case REJECT -> {
-                    rejected.add(n);
-                    return Admission.REJECTED;
-                }
+                case REJECT -> before = -1;
                 case DROP_NEWEST -> {
                     for (T item : items) {
                         drop(item, OverflowPolicy.DROP_NEWEST);
@@ -219,7 +175,7 @@ public final class Stage<T> {
                     return Admission.DROPPED;
                 }
                 case BLOCK -> before = reserveWaiting(n);
-                case DROP_OLDEST -> before = reserveEvictingFor(n);
+                case DROP_OLDEST -> before = reserveEvicting(n);
                 default -> throw new AssertionError(policy);
             }
             if (before < 0) {
@@ -227,7 +183,9 @@ public final class Stage<T> {
                 return Admission.REJECTED;
             }
         }
-        if (state > RUNNING) { // see offer(): drain() waits for reservations made before it began
+        // Re-check after reserving: drain() sets the state then waits for the backlog to empty, so an offer that
+        // reserved before the state changed is waited for, and one that reserved after it backs out here.
+        if (state > RUNNING) {
             backlog.release(n);
             rejected.add(n);
             return Admission.REJECTED;
@@ -235,46 +193,21 @@ public final class Stage<T> {
         long now = System.nanoTime();
         for (int i = 0; i < n; i++) {
             T item = Objects.requireNonNull(items.get(i), "item");
-            if (!queue.offer(item, now)) {
+            if (!queue.offer(item, now)) { // only a queue shared with someone else can be fuller than our count
                 backlog.release(n - i);
                 rejected.add(n - i);
+                if (i > 0) {
+                    dispatcher.offered();
+                }
                 return i == 0 ? Admission.REJECTED : Admission.ACCEPTED;
             }
-            accepted.increment();
-            dispatcher.offered(item);
         }
+        accepted.add(n);
         if (before == 0 && dispatcher.busy() == 0) {
-            lastProgressNanos = now;
+            lastProgressNanos = now; // idle until now: the liveness clock starts with this item, not at the last batch
         }
+        dispatcher.offered();
         return Admission.ACCEPTED;
-    }
-
-    /** DROP_OLDEST for a batch: evicts oldest waiting items until {@code n} slots are free; the count before, or -1. */
-    private int reserveEvictingFor(int n) {
-        for (;;) {
-            if (state > RUNNING) {
-                return -1;
-            }
-            int before = backlog.tryReserve(n);
-            if (before >= 0) {
-                return before;
-            }
-            T victim = pollOldestQueued();
-            if (victim == null) {
-                victim = dispatcher.evictOldestStaged();
-            }
-            if (victim != null) {
-                drop(victim, OverflowPolicy.DROP_OLDEST);
-                backlog.release(1); // the victim's slot, now free for this batch
-            } else {
-                Thread.onSpinWait(); // the slots are reservations in progress or a batch being taken
-            }
-        }
-    }
-
-    /** BLOCK: waits for a free slot until the offer timeout; returns the count before, or -1. */
-    private int reserveWaiting() {
-        return reserveWaiting(1);
     }
 
     /** BLOCK: waits for {@code n} free slots until the offer timeout; returns the count before, or -1. */
@@ -303,31 +236,37 @@ public final class Stage<T> {
     }
 
     /**
-     * DROP_OLDEST: evicts the oldest waiting item and takes over its slot. Items already sorted into a key's
-     * mailbox left the head of the shared queue before anything still in it, so the oldest is the mailbox head
-     * with the oldest accept stamp if any item is staged, else the head of the shared queue. Returns the count
-     * before (capacity when a slot was taken over), or -1 if the stage stopped accepting meanwhile.
+     * DROP_OLDEST: evicts the oldest waiting items until {@code n} slots are ours. Items already sorted into a
+     * key's mailbox left the head of the shared queue before anything still in it, so the oldest is the mailbox
+     * head with the oldest accept stamp if any item is staged, else the head of the shared queue. A victim's slot
+     * passes straight to this offer (it is never released, so no other producer can take it). Returns the count
+     * before (the capacity when every slot was taken over), or -1 if the stage stopped accepting meanwhile.
      */
-    private int reserveByEvicting() {
+    private int reserveEvicting(int n) {
+        int owned = 0;
         for (;;) {
             if (state > RUNNING) {
+                backlog.release(owned);
                 return -1;
             }
-            int before = backlog.tryReserve();
+            int before = backlog.tryReserve(n - owned);
             if (before >= 0) {
-                return before; // a worker freed a slot meanwhile
+                return before;
             }
-            T victim = dispatcher.evictOldestStaged(); // staged items left the queue head first: they are older
+            T victim = dispatcher.evictOldestStaged();
             if (victim == null) {
                 victim = pollOldestQueued();
             }
             if (victim != null) {
                 drop(victim, OverflowPolicy.DROP_OLDEST);
-                return backlog.capacity();
+                if (++owned == n) {
+                    return backlog.capacity();
+                }
+            } else {
+                // Full, yet nothing to evict: the slots are reservations of offers in progress, or a batch being
+                // taken by a worker; both end within a few instructions.
+                Thread.onSpinWait();
             }
-            // Full, yet nothing to evict: the slots are reservations of offers in progress, or a batch being
-            // taken; both end within a few instructions.
-            Thread.onSpinWait();
         }
     }
 
@@ -375,7 +314,7 @@ public final class Stage<T> {
      * Stops accepting, lets queued and in-flight work finish for up to {@code timeout}, and reports what was left.
      * Offers blocked under BLOCK are woken and REJECTED. Past the timeout no new batch starts; every item still
      * queued is removed and returned in {@link DrainReport#leftover()} (per key in offer order), so nothing is lost
-     * silently; batches already running finish on the executor. A stage that was never started runs nothing: all
+     * silently; batches already running finish on their worker threads, which then end. A stage that was never started runs nothing: all
      * its items are left over. A second call returns an empty, completed report. Blocks the calling thread.
      */
     public synchronized DrainReport<T> drain(Duration timeout) {
@@ -389,7 +328,6 @@ public final class Stage<T> {
         long deadline = t0 + Math.max(0, timeout.toNanos());
         boolean interrupted = false;
         if (wasStarted) {
-            dispatcher.kick(); // in case the last worker was refused by the executor
             while (!quiet()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -437,11 +375,6 @@ public final class Stage<T> {
         return state == RUNNING;
     }
 
-    /** Times the executor refused a worker task; each refusal was retried (1 ms backoff doubling to 1 s). */
-    public long executorRejections() {
-        return dispatcher.executorRejections();
-    }
-
     /** A snapshot of this stage's numbers; cheap (a few counter reads, one small histogram merge), any thread. */
     public StageStats stats() {
         long now = System.nanoTime();
@@ -466,10 +399,9 @@ public final class Stage<T> {
     }
 
     /**
-     * Configures a {@link Stage}. Required: {@code queue} or {@code capacity} (one), {@code executor},
+     * Configures a {@link Stage}. Required: {@code queue} or {@code capacity} (one), {@code threads},
      * {@code handler}. Defaults: overflow {@code reject}, workers = available processors (the contract's default of
-     * {@code flowcast.stage.workers}), batch size 64, no key (strict FIFO), drops only counted, errors logged,
-     * executor-rejection retries on the JDK's shared delay scheduler.
+     * {@code flowcast.stage.workers}), batch size 64, no key (strict FIFO), drops only counted, errors logged.
      *
      * <p>Threading: not thread-safe; build on one thread, then share the stage.
      */
@@ -483,13 +415,10 @@ public final class Stage<T> {
         private int workers = Runtime.getRuntime().availableProcessors();
         private int batchSize = 64;
         private Function<? super T, ?> keyFn;
-        private Executor executor;
+        private ThreadFactory threads;
         private BatchHandler<T> handler;
         private DropListener<T> dropListener = (item, why) -> { };
         private BiConsumer<List<T>, Throwable> onError;
-        private Dispatcher.RetryScheduler retryScheduler = (task, delayNanos) ->
-                // runs the (tiny) retry on the JDK's delay thread, which only re-submits a worker to the executor
-                CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS, Runnable::run).execute(task);
 
         private Builder(String name) {
             if (name == null || name.isBlank()) {
@@ -555,9 +484,13 @@ public final class Stage<T> {
             return this;
         }
 
-        /** Where workers run: the container's {@code ManagedExecutorService}, or a plain pool in tests. */
-        public Builder<T> executor(Executor executor) {
-            this.executor = Objects.requireNonNull(executor, "executor");
+        /**
+         * Makes the stage's {@code workers} long-lived threads, once, at {@link Stage#start()}: the container's
+         * {@code ManagedThreadFactory} in the app (context captured once per thread, not per task), any factory in
+         * tests. The stage names the threads {@code flowcast-<stage>-<i>}; they end after {@link Stage#drain}.
+         */
+        public Builder<T> threads(ThreadFactory threads) {
+            this.threads = Objects.requireNonNull(threads, "threads");
             return this;
         }
 
@@ -578,22 +511,12 @@ public final class Stage<T> {
             return this;
         }
 
-        /**
-         * Where a worker re-submission is retried after the executor refused it (e.g. the container's
-         * {@code ManagedScheduledExecutorService}); by default the JDK's shared delay thread.
-         */
-        public Builder<T> retryScheduler(ScheduledExecutorService scheduler) {
-            Objects.requireNonNull(scheduler, "scheduler");
-            this.retryScheduler = (task, delayNanos) -> scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-            return this;
-        }
-
         public Stage<T> build() {
             if ((queue == null) == (capacity == 0)) {
                 throw new IllegalStateException("stage " + name + ": set exactly one of queue(...) or capacity(...)");
             }
-            if (executor == null) {
-                throw new IllegalStateException("stage " + name + ": executor(...) is required");
+            if (threads == null) {
+                throw new IllegalStateException("stage " + name + ": threads(...) is required");
             }
             if (handler == null) {
                 throw new IllegalStateException("stage " + name + ": handler(...) is required");

@@ -9,18 +9,18 @@
  *    ← REJECTED             │      │   drop-oldest │ drop-newest ──> DropListener, dropped++      │
  *    ← DROPPED              │      v                                                              │
  *                           │  StageQueue: ArrayBlockingQueue │ bounded BlockingQueue │ IQueue    │
- *                           │      │ dispatch step, by a worker under one lock (no extra thread)  │
+ *                           │      │ dispatch step, by a worker thread under one lock             │
  *                           │      v                                                              │
  *                           │  per-key mailboxes   k1:[a b c]   k2:[d]   k3:[e f]                 │
  *                           │      │ ready lanes, FIFO; a lane goes to the back after each batch  │
  *                           │      v                                                              │
- *                           │  injected Executor: ≤ workers handler calls at once                 │
+ *                           │  `workers` long-lived threads (ThreadFactory): parked when idle     │
  *                           │      └─> BatchHandler.handle(≤ batchSize items of ONE key)          │
  *                           │              throws → onError(batch, e), failed++                   │
  *                           └─────────────────────────────────────────────────────────────────────┘
  *  stats():   depth, capacity, in/out and per second, in-flight, rejected, failed, dropped by policy,
  *             latency percentiles (HdrHistogram), time since last progress
- *  lifecycle: build → start → drain(timeout) → DrainReport(leftover)
+ *  lifecycle: build → start (threads made once) → drain(timeout) → DrainReport(leftover), threads end
  * </pre>
  *
  * No Jakarta or Hazelcast imports: unit-tested and benchmarked without a container.

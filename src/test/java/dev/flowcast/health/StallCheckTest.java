@@ -9,8 +9,7 @@ import dev.flowcast.stage.Stage;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import dev.flowcast.stage.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +18,6 @@ class StallCheckTest {
 
     static final Duration THRESHOLD = Duration.ofMillis(200);
 
-    final ExecutorService executor = Executors.newFixedThreadPool(2);
     final CountDownLatch release = new CountDownLatch(1);
     final CountDownLatch entered = new CountDownLatch(1);
     final StallCheck check = new StallCheck(THRESHOLD);
@@ -28,7 +26,7 @@ class StallCheckTest {
         Stage<String> stage = Stage.<String>builder(name)
                 .capacity(100)
                 .workers(1)
-                .executor(executor)
+                .threads(TestThreads.daemon())
                 .handler(batch -> {
                     if (blocking) {
                         entered.countDown();
@@ -43,7 +41,6 @@ class StallCheckTest {
     @AfterEach
     void tearDown() {
         release.countDown();
-        executor.shutdownNow();
     }
 
     @Test

@@ -12,14 +12,13 @@ import dev.flowcast.cluster.HazelcastConfigs;
 import dev.flowcast.cluster.TopicHistory;
 import dev.flowcast.config.TestSettings;
 import dev.flowcast.metrics.FlowcastMetrics;
+import dev.flowcast.stage.TestThreads;
 import dev.flowcast.stage.OverflowPolicy;
 import dev.flowcast.stage.Stage;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.Test;
 class IngestTest {
 
     private static HazelcastInstance member;
-    private static ExecutorService pool;
 
     /** Counts instead of registering MicroProfile metrics (no container here). */
     static final class CountingMetrics extends FlowcastMetrics {
@@ -62,12 +60,10 @@ class IngestTest {
     static void startMember() {
         member = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(
                 "ingest-test-" + UUID.randomUUID(), 5961, List.of(), 100, 300));
-        pool = Executors.newFixedThreadPool(2);
     }
 
     @AfterAll
     static void stopMember() {
-        pool.shutdownNow();
         member.shutdown();
     }
 
@@ -76,7 +72,7 @@ class IngestTest {
         ingest.settings = TestSettings.defaults();
         ingest.metrics = metrics;
         ingest.init();
-        ingest.start(pool, new TopicHistory(member), bus);
+        ingest.start(TestThreads.daemon(), new TopicHistory(member), bus);
         return ingest;
     }
 

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutorService;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,21 +38,15 @@ class BlockingQueueStageQueueTest extends StageQueueContractTest {
         survivor.add("left-1");
         survivor.add("left-2");
         List<String> handled = new ArrayList<>();
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Stage<String> s = Stage.<String>builder("recovered")
-                    .queue(StageQueue.over(survivor, 5))
-                    .executor(pool)
-                    .handler(handled::addAll)
-                    .build();
-            assertThat(s.stats().depth()).isEqualTo(2);
-            s.offer("new");
-            s.start();
-            assertThat(s.drain(java.time.Duration.ofSeconds(10)).completed()).isTrue();
-            assertThat(handled).containsExactly("left-1", "left-2", "new");
-        } finally {
-            pool.shutdownNow();
-            pool.awaitTermination(5, TimeUnit.SECONDS);
-        }
+        Stage<String> s = Stage.<String>builder("recovered")
+                .queue(StageQueue.over(survivor, 5))
+                .threads(TestThreads.daemon())
+                .handler(handled::addAll)
+                .build();
+        assertThat(s.stats().depth()).isEqualTo(2);
+        s.offer("new");
+        s.start();
+        assertThat(s.drain(java.time.Duration.ofSeconds(10)).completed()).isTrue();
+        assertThat(handled).containsExactly("left-1", "left-2", "new");
     }
 }

@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,19 +16,16 @@ import org.junit.jupiter.api.Test;
 /** Drain: queued work finishes within the timeout; past it, what is left is handed back, never lost. */
 class StageDrainTest {
 
-    private final ExecutorService pool = Executors.newFixedThreadPool(4);
     private final List<Integer> handled = new CopyOnWriteArrayList<>();
     private final CountDownLatch gate = new CountDownLatch(1);
 
     @AfterEach
-    void shutDownPool() throws InterruptedException {
+    void openTheGate() {
         gate.countDown();
-        pool.shutdownNow();
-        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
 
     private Stage.Builder<Integer> builder() {
-        return Stage.<Integer>builder("drain").capacity(1000).workers(2).batchSize(4).executor(pool)
+        return Stage.<Integer>builder("drain").capacity(1000).workers(2).batchSize(4).threads(TestThreads.daemon())
                 .handler(handled::addAll);
     }
 

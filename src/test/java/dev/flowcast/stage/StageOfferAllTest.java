@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -17,22 +15,19 @@ import org.junit.jupiter.api.Test;
 /** {@link Stage#offerAll}: a batch is queued whole, in order, or not at all, under every overflow policy. */
 class StageOfferAllTest {
 
-    private final ExecutorService pool = Executors.newFixedThreadPool(2);
     private final CountDownLatch gate = new CountDownLatch(1);
     private final List<Integer> handled = new CopyOnWriteArrayList<>();
     private final List<Integer> dropped = new CopyOnWriteArrayList<>();
 
     @AfterEach
-    void shutDownPool() throws InterruptedException {
+    void openTheGate() {
         gate.countDown();
-        pool.shutdownNow();
-        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
 
     /** A one-key stage of capacity 10 whose handler waits at the gate: items pile up. */
     private Stage<Integer> stuckStage(OverflowPolicy policy, Duration timeout) {
         Stage<Integer> stage = Stage.<Integer>builder("batch").capacity(10).workers(1).batchSize(100)
-                .overflow(policy, timeout).executor(pool)
+                .overflow(policy, timeout).threads(TestThreads.daemon())
                 .onDrop((item, why) -> dropped.add(item))
                 .handler(batch -> {
                     gate.await();

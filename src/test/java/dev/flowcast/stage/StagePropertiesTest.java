@@ -11,9 +11,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
@@ -127,7 +124,7 @@ class StagePropertiesTest {
         }
     }
 
-    private static Stage<Item> stage(ExecutorService pool, CheckingHandler handler, OverflowPolicy policy,
+    private static Stage<Item> stage(CheckingHandler handler, OverflowPolicy policy,
             Duration timeout, int capacity, int workers, int batchSize, List<Item> dropped) {
         return Stage.<Item>builder("property")
                 .capacity(capacity)
@@ -135,7 +132,7 @@ class StagePropertiesTest {
                 .workers(workers)
                 .batchSize(batchSize)
                 .keyedBy(Item::key)
-                .executor(pool)
+                .threads(TestThreads.daemon())
                 .handler(handler)
                 .onDrop((item, why) -> dropped.add(item))
                 .onError((batch, e) -> { })
@@ -148,25 +145,19 @@ class StagePropertiesTest {
             @ForAll @IntRange(min = 1, max = 6) int keys, @ForAll @IntRange(min = 1, max = 3) int producers,
             @ForAll @IntRange(min = 1, max = 400) int perProducer, @ForAll @IntRange(min = 0, max = 5) int yieldEvery)
             throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(8); // more threads than workers: the limit is the stage's
-        try {
-            CheckingHandler handler = new CheckingHandler(batchSize, 0, yieldEvery);
-            Stage<Item> s = stage(pool, handler, OverflowPolicy.BLOCK, Duration.ofMinutes(1), capacity, workers,
-                    batchSize, new CopyOnWriteArrayList<>());
-            s.start();
-            Map<Item, Admission> results = produce(s, producers, perProducer, keys);
-            DrainReport<Item> report = s.drain(Duration.ofSeconds(30));
+        CheckingHandler handler = new CheckingHandler(batchSize, 0, yieldEvery);
+        Stage<Item> s = stage(handler, OverflowPolicy.BLOCK, Duration.ofMinutes(1), capacity, workers,
+                batchSize, new CopyOnWriteArrayList<>());
+        s.start();
+        Map<Item, Admission> results = produce(s, producers, perProducer, keys);
+        DrainReport<Item> report = s.drain(Duration.ofSeconds(30));
 
-            assertThat(report.completed()).isTrue();
-            assertThat(results.values()).containsOnly(Admission.ACCEPTED);
-            assertThat(handler.violations).isEmpty();
-            assertThat(handler.maxInFlight.get()).isLessThanOrEqualTo(workers);
-            assertThat(handler.handled).hasSize(producers * perProducer);
-            handler.assertPerKeyOrder();
-        } finally {
-            pool.shutdownNow();
-            pool.awaitTermination(10, TimeUnit.SECONDS);
-        }
+        assertThat(report.completed()).isTrue();
+        assertThat(results.values()).containsOnly(Admission.ACCEPTED);
+        assertThat(handler.violations).isEmpty();
+        assertThat(handler.maxInFlight.get()).isLessThanOrEqualTo(workers);
+        assertThat(handler.handled).hasSize(producers * perProducer);
+        handler.assertPerKeyOrder();
     }
 
     @Provide
@@ -185,33 +176,27 @@ class StagePropertiesTest {
             @ForAll @IntRange(min = 1, max = 16) int capacity, @ForAll @IntRange(min = 1, max = 5) int keys,
             @ForAll @IntRange(min = 1, max = 3) int producers, @ForAll @IntRange(min = 1, max = 300) int perProducer,
             @ForAll @IntRange(min = 0, max = 4) int failEvery) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            CheckingHandler handler = new CheckingHandler(batchSize, failEvery, 3);
-            Stage<Item> s = stage(pool, handler, policy, Duration.ofNanos(50_000), capacity, workers, batchSize,
-                    new CopyOnWriteArrayList<>());
-            s.start();
-            Map<Item, Admission> results = produce(s, producers, perProducer, keys);
-            DrainReport<Item> report = s.drain(Duration.ofSeconds(30));
-            StageStats stats = s.stats();
+        CheckingHandler handler = new CheckingHandler(batchSize, failEvery, 3);
+        Stage<Item> s = stage(handler, policy, Duration.ofNanos(50_000), capacity, workers, batchSize,
+                new CopyOnWriteArrayList<>());
+        s.start();
+        Map<Item, Admission> results = produce(s, producers, perProducer, keys);
+        DrainReport<Item> report = s.drain(Duration.ofSeconds(30));
+        StageStats stats = s.stats();
 
-            long accepted = results.values().stream().filter(Admission::accepted).count();
-            long rejected = results.values().stream().filter(a -> a == Admission.REJECTED).count();
-            assertThat(report.completed()).isTrue();
-            assertThat(results.values()).doesNotContain(Admission.DROPPED);
-            assertThat(accepted + rejected).isEqualTo((long) producers * perProducer);
-            assertThat(handler.handled).hasSize((int) accepted);
-            assertThat(stats.in()).isEqualTo(accepted);
-            assertThat(stats.out()).isEqualTo(accepted);
-            assertThat(stats.rejected()).isEqualTo(rejected);
-            assertThat(stats.droppedTotal()).isZero();
-            assertThat(stats.depth()).isZero();
-            assertThat(handler.violations).isEmpty();
-            handler.assertPerKeyOrder();
-        } finally {
-            pool.shutdownNow();
-            pool.awaitTermination(10, TimeUnit.SECONDS);
-        }
+        long accepted = results.values().stream().filter(Admission::accepted).count();
+        long rejected = results.values().stream().filter(a -> a == Admission.REJECTED).count();
+        assertThat(report.completed()).isTrue();
+        assertThat(results.values()).doesNotContain(Admission.DROPPED);
+        assertThat(accepted + rejected).isEqualTo((long) producers * perProducer);
+        assertThat(handler.handled).hasSize((int) accepted);
+        assertThat(stats.in()).isEqualTo(accepted);
+        assertThat(stats.out()).isEqualTo(accepted);
+        assertThat(stats.rejected()).isEqualTo(rejected);
+        assertThat(stats.droppedTotal()).isZero();
+        assertThat(stats.depth()).isZero();
+        assertThat(handler.violations).isEmpty();
+        handler.assertPerKeyOrder();
     }
 
     @Property(tries = 40)
@@ -220,42 +205,36 @@ class StagePropertiesTest {
             @ForAll @IntRange(min = 1, max = 16) int capacity, @ForAll @IntRange(min = 1, max = 5) int keys,
             @ForAll @IntRange(min = 1, max = 3) int producers, @ForAll @IntRange(min = 1, max = 300) int perProducer,
             @ForAll @IntRange(min = 0, max = 4) int yieldEvery) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            CheckingHandler handler = new CheckingHandler(batchSize, 0, yieldEvery);
-            List<Item> dropped = new CopyOnWriteArrayList<>();
-            Stage<Item> s = stage(pool, handler, policy, Duration.ZERO, capacity, workers, batchSize, dropped);
-            s.start();
-            Map<Item, Admission> results = produce(s, producers, perProducer, keys);
-            DrainReport<Item> report = s.drain(Duration.ofSeconds(30));
-            StageStats stats = s.stats();
+        CheckingHandler handler = new CheckingHandler(batchSize, 0, yieldEvery);
+        List<Item> dropped = new CopyOnWriteArrayList<>();
+        Stage<Item> s = stage(handler, policy, Duration.ZERO, capacity, workers, batchSize, dropped);
+        s.start();
+        Map<Item, Admission> results = produce(s, producers, perProducer, keys);
+        DrainReport<Item> report = s.drain(Duration.ofSeconds(30));
+        StageStats stats = s.stats();
 
-            Map<Admission, Long> counts = new EnumMap<>(Admission.class);
-            results.values().forEach(a -> counts.merge(a, 1L, Long::sum));
-            long accepted = counts.getOrDefault(Admission.ACCEPTED, 0L);
-            long droppedAnswers = counts.getOrDefault(Admission.DROPPED, 0L);
-            assertThat(report.completed()).isTrue();
-            assertThat(counts).doesNotContainKey(Admission.REJECTED);
-            // every offered item was handled or dropped, exactly once
-            List<Item> all = new ArrayList<>(handler.handled);
-            all.addAll(dropped);
-            assertThat(all).containsExactlyInAnyOrderElementsOf(results.keySet());
-            if (policy == OverflowPolicy.DROP_OLDEST) {
-                assertThat(droppedAnswers).isZero();
-                assertThat(accepted).isEqualTo(handler.handled.size() + dropped.size());
-            } else {
-                assertThat(droppedAnswers).isEqualTo(dropped.size());
-                assertThat(accepted).isEqualTo(handler.handled.size());
-            }
-            assertThat(stats.in()).isEqualTo(accepted);
-            assertThat(stats.out()).isEqualTo(handler.handled.size());
-            assertThat(stats.dropped().get(policy)).isEqualTo(dropped.size());
-            assertThat(stats.droppedTotal()).isEqualTo(dropped.size());
-            assertThat(handler.violations).isEmpty();
-            handler.assertPerKeyOrder();
-        } finally {
-            pool.shutdownNow();
-            pool.awaitTermination(10, TimeUnit.SECONDS);
+        Map<Admission, Long> counts = new EnumMap<>(Admission.class);
+        results.values().forEach(a -> counts.merge(a, 1L, Long::sum));
+        long accepted = counts.getOrDefault(Admission.ACCEPTED, 0L);
+        long droppedAnswers = counts.getOrDefault(Admission.DROPPED, 0L);
+        assertThat(report.completed()).isTrue();
+        assertThat(counts).doesNotContainKey(Admission.REJECTED);
+        // every offered item was handled or dropped, exactly once
+        List<Item> all = new ArrayList<>(handler.handled);
+        all.addAll(dropped);
+        assertThat(all).containsExactlyInAnyOrderElementsOf(results.keySet());
+        if (policy == OverflowPolicy.DROP_OLDEST) {
+            assertThat(droppedAnswers).isZero();
+            assertThat(accepted).isEqualTo(handler.handled.size() + dropped.size());
+        } else {
+            assertThat(droppedAnswers).isEqualTo(dropped.size());
+            assertThat(accepted).isEqualTo(handler.handled.size());
         }
+        assertThat(stats.in()).isEqualTo(accepted);
+        assertThat(stats.out()).isEqualTo(handler.handled.size());
+        assertThat(stats.dropped().get(policy)).isEqualTo(dropped.size());
+        assertThat(stats.droppedTotal()).isEqualTo(dropped.size());
+        assertThat(handler.violations).isEmpty();
+        handler.assertPerKeyOrder();
     }
 }

@@ -8,10 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,15 +22,8 @@ abstract class StageQueueContractTest {
     /** A fresh, empty queue of exactly {@code capacity}. */
     protected abstract StageQueue<String> newQueue(int capacity);
 
-    private final ExecutorService pool = Executors.newFixedThreadPool(2);
     private final List<String> handled = new CopyOnWriteArrayList<>();
     private final List<String> dropped = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void shutDownPool() throws InterruptedException {
-        pool.shutdownNow();
-        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
 
     private Stage<String> stage(int capacity, OverflowPolicy policy, Duration offerTimeout) {
         return Stage.<String>builder("contract")
@@ -41,7 +31,7 @@ abstract class StageQueueContractTest {
                 .overflow(policy, offerTimeout)
                 .workers(2)
                 .batchSize(4)
-                .executor(pool)
+                .threads(TestThreads.daemon())
                 .handler(handled::addAll)
                 .onDrop((item, why) -> dropped.add(why.settingName() + ":" + item))
                 .build();

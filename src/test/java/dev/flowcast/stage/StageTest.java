@@ -9,26 +9,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Behaviour of one stage: lanes, batching, failures, executor rejections, stats, settings, building. */
+/** Behaviour of one stage: lanes, batching, failures, worker threads, stats, settings, building. */
 class StageTest {
 
-    private final ExecutorService pool = Executors.newFixedThreadPool(4);
     private final CountDownLatch gate = new CountDownLatch(1);
 
     @AfterEach
-    void shutDownPool() throws InterruptedException {
+    void openTheGate() {
         gate.countDown();
-        pool.shutdownNow();
-        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
 
     record Msg(String key, int n) {
@@ -39,7 +33,7 @@ class StageTest {
         List<Msg> handled = new CopyOnWriteArrayList<>();
         CountDownLatch hotStarted = new CountDownLatch(1);
         Stage<Msg> s = Stage.<Msg>builder("lanes").capacity(1000).workers(2).batchSize(8).keyedBy(Msg::key)
-                .executor(pool)
+                .threads(TestThreads.daemon())
                 .handler(batch -> {
                     if (batch.get(0).key().equals("hot")) {
                         hotStarted.countDown();
@@ -67,7 +61,7 @@ class StageTest {
         List<Msg> dropped = new CopyOnWriteArrayList<>();
         CountDownLatch hotStarted = new CountDownLatch(1);
         Stage<Msg> s = Stage.<Msg>builder("evict-staged").capacity(2).workers(2).batchSize(1).keyedBy(Msg::key)
-                .overflow(OverflowPolicy.DROP_OLDEST, Duration.ZERO).executor(pool)
+                .overflow(OverflowPolicy.DROP_OLDEST, Duration.ZERO).threads(TestThreads.daemon())
                 .onDrop((m, why) -> dropped.add(m))
                 .handler(batch -> {
                     if (batch.get(0).key().equals("hot")) {
@@ -95,7 +89,7 @@ class StageTest {
     void shouldTakeUpToBatchSizeItemsOfOneKeyPerCall() {
         List<List<Msg>> batches = new CopyOnWriteArrayList<>();
         Stage<Msg> s = Stage.<Msg>builder("batch").capacity(100).workers(2).batchSize(5).keyedBy(Msg::key)
-                .executor(pool).handler(b -> batches.add(List.copyOf(b))).build();
+                .threads(TestThreads.daemon()).handler(b -> batches.add(List.copyOf(b))).build();
         for (int i = 0; i < 23; i++) {
             s.offer(new Msg("k" + (i % 2), i));
         }
@@ -113,7 +107,7 @@ class StageTest {
     void shouldPassAFailedBatchToOnErrorAndKeepGoing() {
         List<Integer> handled = new CopyOnWriteArrayList<>();
         List<List<Integer>> failedBatches = new CopyOnWriteArrayList<>();
-        Stage<Integer> s = Stage.<Integer>builder("errors").capacity(100).workers(1).batchSize(1).executor(pool)
+        Stage<Integer> s = Stage.<Integer>builder("errors").capacity(100).workers(1).batchSize(1).threads(TestThreads.daemon())
                 .handler(batch -> {
                     if (batch.get(0) % 3 == 0) {
                         throw new IllegalStateException("boom " + batch.get(0));
@@ -135,50 +129,45 @@ class StageTest {
     }
 
     @Test
-    void shouldRetryWhenTheExecutorRejectsAWorker() {
-        AtomicInteger refusals = new AtomicInteger(3);
-        Executor fussy = task -> {
-            if (refusals.getAndDecrement() > 0) {
-                throw new RejectedExecutionException("task queue full");
-            }
-            pool.execute(task);
-        };
-        List<Integer> handled = new CopyOnWriteArrayList<>();
-        Stage<Integer> s = Stage.<Integer>builder("rejecting").capacity(100).workers(2).executor(fussy)
-                .handler(handled::addAll).build();
-        s.start();
-        assertThat(s.offer(1)).isEqualTo(Admission.ACCEPTED);
-        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 1);
-        assertThat(s.executorRejections()).isGreaterThanOrEqualTo(1);
-        for (int i = 2; i <= 50; i++) {
-            s.offer(i);
-        }
-        assertThat(s.drain(Duration.ofSeconds(10)).completed()).isTrue();
-        assertThat(handled).hasSize(50);
+    void shouldRefuseToStartWhenTheThreadFactoryGivesNoThread() {
+        Stage<Integer> s = Stage.<Integer>builder("no-threads").capacity(10).threads(task -> null)
+                .handler(batch -> { }).build();
+        assertThatThrownBy(s::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("no-threads");
     }
 
     @Test
-    void shouldRecoverWhenTheExecutorRejectsAndNoMoreOffersCome() {
-        AtomicInteger refusals = new AtomicInteger(5);
-        Executor fussy = task -> {
-            if (refusals.getAndDecrement() > 0) {
-                throw new RejectedExecutionException("task queue full");
-            }
-            pool.execute(task);
-        };
-        List<Integer> handled = new CopyOnWriteArrayList<>();
-        Stage<Integer> s = Stage.<Integer>builder("retry").capacity(10).executor(fussy).handler(handled::addAll)
-                .build();
+    void shouldRunBatchesOnlyOnTheWorkerThreadsItsFactoryMade() {
+        List<String> threadsSeen = new CopyOnWriteArrayList<>();
+        Stage<Integer> s = Stage.<Integer>builder("own-threads").capacity(1000).workers(2).keyedBy(i -> i % 7)
+                .threads(TestThreads.daemon())
+                .handler(batch -> threadsSeen.add(Thread.currentThread().getName())).build();
+        s.start();
+        for (int i = 0; i < 500; i++) {
+            s.offer(i);
+        }
+        assertThat(s.drain(Duration.ofSeconds(10)).completed()).isTrue();
+        assertThat(threadsSeen).isNotEmpty().allMatch(n -> n.equals("flowcast-own-threads-0") || n.equals("flowcast-own-threads-1"));
+    }
+
+    @Test
+    void shouldEndItsWorkerThreadsAfterDrain() {
+        List<Thread> made = new CopyOnWriteArrayList<>();
+        Stage<Integer> s = Stage.<Integer>builder("ending").capacity(10).workers(3).threads(task -> {
+            Thread thread = TestThreads.daemon().newThread(task);
+            made.add(thread);
+            return thread;
+        }).handler(batch -> { }).build();
+        s.start();
         s.offer(1);
-        s.start(); // refused; only the scheduled retry can get the item going
-        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 1);
-        assertThat(s.executorRejections()).isEqualTo(5);
+        assertThat(s.drain(Duration.ofSeconds(10)).completed()).isTrue();
+        assertThat(made).hasSize(3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> made.stream().noneMatch(Thread::isAlive));
     }
 
     @Test
     void shouldReportNoProgressWhileWorkWaitsAndZeroWhenIdle() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
-        Stage<Integer> s = Stage.<Integer>builder("liveness").capacity(10).workers(1).executor(pool)
+        Stage<Integer> s = Stage.<Integer>builder("liveness").capacity(10).workers(1).threads(TestThreads.daemon())
                 .handler(batch -> {
                     started.countDown();
                     gate.await();
@@ -195,7 +184,7 @@ class StageTest {
     @Test
     void shouldReportCountsRatesAndLatency() {
         Stage<Integer> s = Stage.<Integer>builder("stats").capacity(1000).workers(2).keyedBy(i -> i % 4)
-                .executor(pool).handler(batch -> { }).build();
+                .threads(TestThreads.daemon()).handler(batch -> { }).build();
         s.start();
         for (int i = 0; i < 500; i++) {
             s.offer(i);
@@ -220,7 +209,7 @@ class StageTest {
 
     @Test
     void shouldKeepCountingWhenTheDropListenerThrows() {
-        Stage<Integer> s = Stage.<Integer>builder("bad-listener").capacity(1).executor(pool)
+        Stage<Integer> s = Stage.<Integer>builder("bad-listener").capacity(1).threads(TestThreads.daemon())
                 .overflow(OverflowPolicy.DROP_NEWEST, Duration.ZERO).handler(b -> { })
                 .onDrop((item, why) -> {
                     throw new IllegalStateException("listener bug");
@@ -258,13 +247,13 @@ class StageTest {
 
     @Test
     void shouldRefuseToBuildWithoutTheRequiredParts() {
-        assertThatThrownBy(() -> Stage.<Integer>builder("x").executor(pool).handler(b -> { }).build())
+        assertThatThrownBy(() -> Stage.<Integer>builder("x").threads(TestThreads.daemon()).handler(b -> { }).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("queue");
         assertThatThrownBy(() -> Stage.<Integer>builder("x").capacity(1).queue(StageQueue.inMemory(1))
-                .executor(pool).handler(b -> { }).build()).isInstanceOf(IllegalStateException.class);
+                .threads(TestThreads.daemon()).handler(b -> { }).build()).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> Stage.<Integer>builder("x").capacity(1).handler(b -> { }).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("executor");
-        assertThatThrownBy(() -> Stage.<Integer>builder("x").capacity(1).executor(pool).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("threads");
+        assertThatThrownBy(() -> Stage.<Integer>builder("x").capacity(1).threads(TestThreads.daemon()).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("handler");
         assertThatThrownBy(() -> Stage.builder(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Stage.<Integer>builder("x").workers(0)).isInstanceOf(IllegalArgumentException.class);
@@ -275,7 +264,7 @@ class StageTest {
 
     @Test
     void shouldNotStartAgainAfterDrain() {
-        Stage<Integer> s = Stage.<Integer>builder("once").capacity(1).executor(pool).handler(b -> { }).build();
+        Stage<Integer> s = Stage.<Integer>builder("once").capacity(1).threads(TestThreads.daemon()).handler(b -> { }).build();
         s.start();
         s.start(); // idempotent while running
         s.drain(Duration.ofSeconds(1));
@@ -286,7 +275,7 @@ class StageTest {
     void shouldHandleNullKeysAsOneKey() {
         List<Integer> handled = new ArrayList<>();
         Stage<Integer> s = Stage.<Integer>builder("nulls").capacity(10).workers(1).keyedBy(i -> null)
-                .executor(pool).handler(b -> {
+                .threads(TestThreads.daemon()).handler(b -> {
                     synchronized (handled) {
                         handled.addAll(b);
                     }

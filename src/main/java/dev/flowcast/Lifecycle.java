@@ -91,7 +91,7 @@ public class Lifecycle {
         TopicHistory history = new TopicHistory(instance);
         bus = new EventBus(instance);
         metrics.gauge(MetricNames.CLUSTER_MEMBERS, hazelcast::memberCount);
-        delivery.start(threads, history, bus);
+        delivery.start(threads, scheduler, history, bus);
         ingest.start(threads, history, bus);
         if (settings.demoEnabled()) {
             demo.start(scheduler);

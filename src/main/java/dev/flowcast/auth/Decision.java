@@ -1,5 +1,6 @@
 package dev.flowcast.auth;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -22,10 +23,24 @@ public sealed interface Decision permits Decision.Allowed, Decision.Denied {
         return this instanceof Allowed;
     }
 
-    /** The subscription may go ahead. */
-    record Allowed(Basis basis) implements Decision {
+    /**
+     * The subscription may go ahead.
+     *
+     * @param basis     what allowed it
+     * @param expiresAt when the subscription must end: the {@code exp} of the subscribe frame's token for
+     *                  {@link Basis#FRAME_TOKEN}; null otherwise (a public topic never expires, and a connect token's
+     *                  expiry ends the whole connection)
+     */
+    record Allowed(Basis basis, Instant expiresAt) implements Decision {
         public Allowed {
             Objects.requireNonNull(basis, "basis");
+            if ((basis == Basis.FRAME_TOKEN) != (expiresAt != null)) {
+                throw new IllegalArgumentException("an expiry belongs to a frame token, and only to it");
+            }
+        }
+
+        public Allowed(Basis basis) {
+            this(basis, null);
         }
     }
 

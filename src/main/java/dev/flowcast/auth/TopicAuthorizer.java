@@ -16,10 +16,10 @@ import java.util.Objects;
  * A frame token is only looked at when nothing cheaper grants the topic, so a bad frame token on a public topic
  * does not refuse it (it could not widen access either).
  *
- * <p><b>Expiry:</b> authorization happens at subscribe time, as in Phoenix channels and RabbitMQ. A subscribe sent
- * after the connect token's {@code exp} is refused; subscriptions made while the token was valid are <em>not</em>
- * cut when it expires (the protocol has no refresh frame; a client that must lose access is disconnected by other
- * means, and the token's lifetime bounds how long a <em>new</em> subscription can be made with it).
+ * <p><b>Expiry</b> (contract §3, "tokens end"): a subscribe sent after the connect token's {@code exp} is refused, and
+ * the delivery side closes a connection whose connect token expired (1008 {@code token expired}). A subscription
+ * granted by a frame token carries that token's {@code exp} in its {@link Decision.Allowed}: the delivery side ends
+ * it then with {@code unsubscribed} {@code "reason":"token_expired"}.
  */
 public final class TopicAuthorizer {
 
@@ -55,8 +55,9 @@ public final class TopicAuthorizer {
             if (check instanceof TokenCheck.Refused refused) {
                 return new Decision.Denied(refused.reason());
             }
-            return ((TokenCheck.Valid) check).topics().matches(topic)
-                    ? new Decision.Allowed(Decision.Basis.FRAME_TOKEN)
+            TokenCheck.Valid valid = (TokenCheck.Valid) check;
+            return valid.topics().matches(topic)
+                    ? new Decision.Allowed(Decision.Basis.FRAME_TOKEN, valid.expiresAt())
                     : new Decision.Denied("The token does not grant this topic.");
         }
         if (connectGrants) {

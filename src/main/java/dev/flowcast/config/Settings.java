@@ -78,6 +78,18 @@ public class Settings {
     @Inject @ConfigProperty(name = "flowcast.client.max-pending", defaultValue = "4096")
     int clientMaxPending;
 
+    @Inject @ConfigProperty(name = "flowcast.client.max-pending-bytes", defaultValue = "8388608")
+    long clientMaxPendingBytes;
+
+    @Inject @ConfigProperty(name = "flowcast.client.max-connections", defaultValue = "10000")
+    int clientMaxConnections;
+
+    @Inject @ConfigProperty(name = "flowcast.client.max-frames-per-second", defaultValue = "50")
+    int clientMaxFramesPerSecond;
+
+    @Inject @ConfigProperty(name = "flowcast.client.ping-seconds", defaultValue = "25")
+    int clientPingSeconds;
+
     @Inject @ConfigProperty(name = "flowcast.client.max-subscriptions", defaultValue = "100")
     int clientMaxSubscriptions;
 
@@ -177,6 +189,26 @@ public class Settings {
         return clientMaxSubscriptions;
     }
 
+    /** Bytes of frames queued for one client before it is cut off (beside the frame count). */
+    public long clientMaxPendingBytes() {
+        return clientMaxPendingBytes;
+    }
+
+    /** WebSocket connections this node accepts; past it the upgrade gets 503. */
+    public int clientMaxConnections() {
+        return clientMaxConnections;
+    }
+
+    /** Frames one connection may send per second, on average over a few seconds. */
+    public int clientMaxFramesPerSecond() {
+        return clientMaxFramesPerSecond;
+    }
+
+    /** Seconds between liveness pings; a connection silent for three periods is closed. */
+    public int clientPingSeconds() {
+        return clientPingSeconds;
+    }
+
     public boolean demoEnabled() {
         return demoEnabled;
     }
@@ -206,7 +238,9 @@ public class Settings {
                 + " durability=" + durability + " queue=" + queueCapacity + "/" + queueOverflow
                 + " workers=" + stageWorkers() + " maxBytes=" + eventMaxBytes
                 + " history=" + historySize + "/" + historyTtlSeconds + "s"
-                + " client.maxPending=" + clientMaxPending + " client.maxSubscriptions=" + clientMaxSubscriptions
+                + " client.maxPending=" + clientMaxPending + "/" + clientMaxPendingBytes + "B"
+                + " client.maxSubscriptions=" + clientMaxSubscriptions + " client.maxConnections=" + clientMaxConnections
+                + " client.maxFramesPerSecond=" + clientMaxFramesPerSecond + " client.ping=" + clientPingSeconds + "s"
                 + " demo=" + demoEnabled + " health.stall=" + healthStallSeconds() + "s"
                 + " publishKey=" + (publishKey().isPresent() ? "set" : "UNSET")
                 + " authSecret=" + (authSecret().isPresent() ? "set" : "unset")

@@ -40,6 +40,10 @@ public final class SettingsCheck {
         positive(problems, "flowcast.history.size", s.historySize());
         positive(problems, "flowcast.history.ttl-seconds", s.historyTtlSeconds());
         positive(problems, "flowcast.client.max-subscriptions", s.clientMaxSubscriptions());
+        positive(problems, "flowcast.client.max-pending-bytes", s.clientMaxPendingBytes());
+        positive(problems, "flowcast.client.max-connections", s.clientMaxConnections());
+        positive(problems, "flowcast.client.max-frames-per-second", s.clientMaxFramesPerSecond());
+        positive(problems, "flowcast.client.ping-seconds", s.clientPingSeconds());
         positive(problems, "flowcast.demo.rate", s.demoRatePerSecond());
         positive(problems, "flowcast.health.stall-seconds", s.healthStallSecondsSetting());
         if (s.queueOfferTimeoutMs() < 0) {

@@ -1,16 +1,20 @@
 package dev.flowcast.delivery;
 
 /**
- * What an outbox reports: deliveries with their latency, and slow consumers cut off.
+ * What the delivery side reports: deliveries with their latency, slow consumers cut off, gaps.
  *
- * <p>Called from socket completion threads and fan-out workers: implementations must be thread-safe and cheap.
+ * <p>Called from writer threads, socket completion threads and fan-out workers: implementations must be
+ * thread-safe and cheap (per delivered event: a counter and a histogram record, nothing more).
  */
 public interface DeliveryObserver {
 
-    /** One event frame was written to one client's socket; {@code latencyMicros} since it was accepted. */
-    void delivered(long latencyMicros);
+    /**
+     * The frames of {@code chunk} were written to one client's socket at {@code nowMicros} (epoch microseconds):
+     * one delivery per event frame in it, each with its own latency since it was accepted.
+     */
+    void delivered(Chunk chunk, long nowMicros);
 
-    /** A client fell {@code flowcast.client.max-pending} frames behind and was cut off. */
+    /** A client fell {@code flowcast.client.max-pending} frames (or bytes) behind and was cut off. */
     void slowConsumerCut();
 
     /** A {@code gap} frame was sent to one client. */
@@ -19,7 +23,7 @@ public interface DeliveryObserver {
     /** An observer that counts nothing, for tests. */
     DeliveryObserver NONE = new DeliveryObserver() {
         @Override
-        public void delivered(long latencyMicros) {
+        public void delivered(Chunk chunk, long nowMicros) {
         }
 
         @Override

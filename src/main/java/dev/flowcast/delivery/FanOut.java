@@ -3,6 +3,8 @@ package dev.flowcast.delivery;
 import dev.flowcast.cluster.EventBus;
 import dev.flowcast.cluster.HistoryReader;
 import dev.flowcast.cluster.TopicPosition;
+import dev.flowcast.delivery.frame.ErrorCode;
+import dev.flowcast.delivery.frame.FrameError;
 import dev.flowcast.delivery.frame.ServerFrames;
 import dev.flowcast.event.Event;
 import java.util.ArrayList;
@@ -11,51 +13,81 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * Fans each topic's events out to its local subscribers, in seq order, with no hole and no duplicate.
+ * Fans each topic's events out to its local subscriptions, in seq order, with no hole and no duplicate: the
+ * handler of the fan-out stage, whose lanes are keyed by topic, so all work of one topic runs here one batch at a
+ * time.
  *
- * <p>It is the handler of the fan-out stage, whose lanes are keyed by topic: all work of one topic runs here
- * one batch at a time. Each channel keeps a cursor, the last seq it fanned out. An event at or below the
- * cursor was already delivered (it came through history first) and is skipped; an event beyond cursor + 1
- * means batches were missed (lost on the bus, or sequenced on another member and still in flight): the
- * missing range is read from the topic's history, and whatever is no longer there becomes a {@code gap}.
- * Each event is encoded once; the same frame goes to every subscriber's outbox.
+ * <p>Each channel keeps a cursor, the last seq it fanned out. An event at or below the cursor was already delivered
+ * (it came through history first) and is skipped; an event beyond cursor + 1 means batches were missed (lost on
+ * the bus, refused by a full queue, or numbered on another member and still in flight): the missing range is read
+ * from the topic's history, and whatever is no longer there becomes a {@code gap}. A batch of events is encoded once,
+ * into one {@link Chunk}, and that chunk is queued to every subscriber's outbox: the writes themselves happen on the
+ * outbox writers, so one hot topic's lane only pays a queue insert per subscriber per batch.
  *
- * <p>Threading: {@link #handle} is called by the stage, never concurrently for one topic; the counters
- * may be read from any thread.
+ * <p>Each work item is handled on its own: an exception (a history read timing out, a bad range) is logged and
+ * the rest of the batch still runs, so no subscribe goes unanswered because another item failed.
+ *
+ * <p>Threading: {@link #handle} is called by the stage, never concurrently for one topic; the other methods may be
+ * called from any thread.
  */
 public final class FanOut {
+
+    private static final Logger LOG = Logger.getLogger(FanOut.class.getName());
 
     private final ConcurrentHashMap<String, TopicChannel> channels = new ConcurrentHashMap<>();
     private final HistoryReader history;
     private final DeliveryObserver observer;
     private final LongAdder gaps = new LongAdder();
-    private final AtomicInteger subscriptions = new AtomicInteger();
+    private final LongAdder failures = new LongAdder();
 
     public FanOut(HistoryReader history, DeliveryObserver observer) {
         this.history = history;
         this.observer = observer;
     }
 
-    /** Handles one lane batch: work items of a single topic, in order. */
+    /** Handles one lane batch: work items of a single topic, in order, each isolated from the others' failures. */
     public void handle(List<FanOutWork> batch) {
         for (FanOutWork work : batch) {
-            if (work instanceof FanOutWork.Deliver deliver) {
-                deliver(deliver);
-            } else if (work instanceof FanOutWork.Subscribe subscribe) {
-                subscribe(subscribe);
-            } else if (work instanceof FanOutWork.Unsubscribe unsubscribe) {
-                unsubscribe(unsubscribe);
-            } else if (work instanceof FanOutWork.Resync resync) {
-                resync(resync.topic());
+            try {
+                if (work instanceof FanOutWork.Deliver deliver) {
+                    deliver(deliver);
+                } else if (work instanceof FanOutWork.Subscribe subscribe) {
+                    subscribe(subscribe);
+                } else if (work instanceof FanOutWork.Resync resync) {
+                    resync(resync.topic());
+                } else if (work instanceof FanOutWork.Prune prune) {
+                    prune(prune.topic());
+                }
+            } catch (RuntimeException e) {
+                failures.increment();
+                LOG.log(Level.WARNING, "fan-out of " + work + " failed; the lane goes on", e);
+                if (work instanceof FanOutWork.Subscribe subscribe) {
+                    refuse(subscribe.subscription());
+                }
             }
         }
     }
 
-    /** Topics with local subscribers in one bus partition: those to re-read after a loss on it. */
+    /**
+     * Makes sure the topic has a channel before its subscribe work is queued, so that bus batches arriving
+     * meanwhile are not skipped for want of one (the subscribe reads the history's position after they were
+     * appended, or they reach the channel). No remote call; any thread.
+     */
+    void reserveChannel(String topic) {
+        channels.computeIfAbsent(topic, TopicChannel::new);
+    }
+
+    /** True when this member has a channel for the topic: batches of other topics need not enter the stage. */
+    public boolean wants(String topic) {
+        return channels.containsKey(topic);
+    }
+
+    /** Topics with a channel in one bus partition: those to re-read after a loss on it. */
     public List<String> topicsOfPartition(int partition) {
         List<String> topics = new ArrayList<>();
         for (String topic : channels.keySet()) {
@@ -66,9 +98,20 @@ public final class FanOut {
         return topics;
     }
 
+    /** Topics whose channel holds ended subscriptions or none at all: those a prune would clean up. */
+    public List<String> topicsToPrune() {
+        List<String> topics = new ArrayList<>();
+        for (TopicChannel channel : channels.values()) {
+            if (channel.isEmpty() || channel.hasEnded()) {
+                topics.add(channel.topic());
+            }
+        }
+        return topics;
+    }
+
     /**
-     * The {@code limit} topics with the most subscribers on this member, busiest first (ties by name). Reads
-     * each channel's subscriber count (a volatile array length); meant for the once-a-second stats snapshot.
+     * The {@code limit} topics with the most subscribers on this member, busiest first (ties by name). Reads each
+     * channel's subscriber count (a volatile array length); meant for the once-a-second stats snapshot.
      */
     public Map<String, Integer> busiestTopics(int limit) {
         Map<String, Integer> busiest = new LinkedHashMap<>();
@@ -87,35 +130,38 @@ public final class FanOut {
         return gaps.sum();
     }
 
-    /** Subscriptions held on this member. */
-    public int subscriptions() {
-        return subscriptions.get();
+    /** Work items that threw so far (each logged). */
+    public long failures() {
+        return failures.sum();
     }
 
-    /** Topics with at least one local subscriber. */
+    /** Topics with a channel on this member. */
     public int activeTopics() {
         return channels.size();
     }
 
+    // ---- work ----
+
     private void deliver(FanOutWork.Deliver deliver) {
         TopicChannel channel = channels.get(deliver.topic());
-        if (channel == null) {
-            return; // nobody here listens to this topic
+        if (channel == null || !channel.isOpen() || channel.isEmpty()) {
+            return; // nobody here listens to this topic (yet)
         }
-        for (Event event : deliver.batch().events()) {
-            advance(channel, event);
+        List<Event> events = deliver.batch().events();
+        int from = 0;
+        while (from < events.size() && events.get(from).seq() <= channel.cursor()) {
+            from++; // delivered already, from history
         }
-    }
-
-    private void advance(TopicChannel channel, Event event) {
-        long seq = event.seq();
-        if (seq <= channel.cursor()) {
-            return; // delivered already, from history
+        if (from == events.size()) {
+            return;
         }
-        if (seq > channel.cursor() + 1) {
-            catchUp(channel, seq - 1);
+        long first = events.get(from).seq();
+        if (first > channel.cursor() + 1) {
+            catchUp(channel, first - 1);
         }
-        send(channel, event);
+        List<Event> fresh = from == 0 ? events : events.subList(from, events.size());
+        toAll(channel, Chunk.events(fresh));
+        channel.advanceTo(fresh.get(fresh.size() - 1).seq());
     }
 
     /** Delivers what history still has of (cursor, upTo], and a gap for what it lost. */
@@ -123,74 +169,86 @@ public final class FanOut {
         long from = channel.cursor() + 1;
         List<Event> retained = history.read(channel.topic(), from, upTo);
         long next = from;
-        for (Event event : retained) {
+        int runStart = 0;
+        for (int i = 0; i < retained.size(); i++) {
+            Event event = retained.get(i);
             if (event.seq() > next) {
+                if (i > runStart) {
+                    toAll(channel, Chunk.events(retained.subList(runStart, i)));
+                }
                 gapToAll(channel, next, event.seq() - 1);
+                runStart = i;
             }
-            send(channel, event);
             next = event.seq() + 1;
+        }
+        if (runStart < retained.size()) {
+            toAll(channel, Chunk.events(retained.subList(runStart, retained.size())));
         }
         if (next <= upTo) {
             gapToAll(channel, next, upTo);
-            channel.advanceTo(upTo);
         }
+        channel.advanceTo(upTo);
     }
 
-    private void send(TopicChannel channel, Event event) {
-        OutFrame frame = new OutFrame(ServerFrames.event(event), event.acceptedMicros());
-        boolean someoneClosed = false;
-        for (Connection subscriber : channel.subscribers()) {
-            if (!subscriber.outbox().offer(frame)) {
-                someoneClosed = true;
+    private void toAll(TopicChannel channel, Chunk chunk) {
+        boolean someoneLeft = false;
+        for (Subscription subscriber : channel.subscribers()) {
+            if (!subscriber.deliver(chunk)) {
+                someoneLeft = true;
             }
         }
-        channel.advanceTo(event.seq());
-        if (someoneClosed) {
-            // Normally the endpoint's Unsubscribe on close removes them; this covers a close whose
-            // clean-up work could not be queued, and slow consumers cut just now.
-            subscriptions.addAndGet(-channel.pruneClosed());
+        if (someoneLeft) {
+            // ended since they joined (unsubscribed, cut, closed): drop them now rather than at the next prune
+            channel.pruneEnded();
         }
     }
 
     private void gapToAll(TopicChannel channel, long from, long to) {
-        String gap = ServerFrames.gap(channel.topic(), from, to);
-        for (Connection subscriber : channel.subscribers()) {
-            subscriber.send(gap);
-            countGap();
+        Chunk gap = Chunk.control(ServerFrames.gap(channel.topic(), from, to));
+        for (Subscription subscriber : channel.subscribers()) {
+            if (subscriber.deliver(gap)) {
+                countGap();
+            }
         }
     }
 
-    private void subscribe(FanOutWork.Subscribe subscribe) {
-        Connection connection = subscribe.connection();
-        String topic = subscribe.topic();
-        if (!connection.isOpen() || !connection.topics().contains(topic)) {
-            return; // gone, or unsubscribed again before this ran
+    private void subscribe(FanOutWork.Subscribe work) {
+        Subscription subscription = work.subscription();
+        if (!subscription.isActive()) {
+            return; // unsubscribed or gone before this ran: its answer was already queued
         }
+        String topic = subscription.topic();
         TopicChannel channel = channels.get(topic);
-        TopicPosition position = null;
-        if (channel == null) { // the history read stays outside computeIfAbsent: it may wait for the cluster
-            position = history.position(topic);
-            channel = new TopicChannel(topic, position.newestSeq());
-            channels.put(topic, channel); // only this topic's lane writes its entry
+        if (channel == null) { // pruned between the reservation and now; only this lane writes the entry
+            channel = new TopicChannel(topic);
+            channels.put(topic, channel);
         }
-        String epoch = position != null ? position.epoch() : history.position(topic).epoch();
+        if (!channel.isOpen()) {
+            // outside computeIfAbsent on purpose: the read may wait for the cluster
+            TopicPosition position = history.position(topic);
+            channel.open(position.newestSeq(), position.epoch());
+        }
         long newest = channel.cursor();
-        boolean alreadySubscribed = channel.contains(connection);
-        connection.send(ServerFrames.subscribed(topic, newest, epoch));
-        if (!alreadySubscribed) {
-            if (subscribe.since() != null) {
-                replay(connection, topic, subscribe.since(), subscribe.epoch(), epoch, newest);
-            }
-            channel.add(connection);
-            subscriptions.incrementAndGet();
+        String epoch = channel.epoch();
+        if (!subscription.deliver(Chunk.control(ServerFrames.subscribed(topic, newest, epoch)))) {
+            return;
         }
+        if (subscription.joined()) {
+            return; // a repeated subscribe: answered, nothing to replay
+        }
+        if (work.since() != null) {
+            replay(subscription, work.since(), work.epoch(), epoch, newest);
+        }
+        channel.add(subscription);
+        subscription.join();
     }
 
     /** Sends the events a resuming client missed, (since, newest], or the gap where history lost them. */
-    private void replay(Connection connection, String topic, long since, String clientEpoch, String epoch, long newest) {
+    private void replay(Subscription subscription, long since, String clientEpoch, String epoch, long newest) {
+        String topic = subscription.topic();
         if (clientEpoch != null && !clientEpoch.equals(epoch)) {
             if (newest >= 1) {
-                gapTo(connection, topic, 1, newest);
+                gapTo(subscription, 1, newest);
             }
             return;
         }
@@ -198,21 +256,31 @@ public final class FanOut {
             return;
         }
         long next = since + 1;
-        for (Event event : history.read(topic, next, newest)) {
+        List<Event> retained = history.read(topic, next, newest);
+        int runStart = 0;
+        for (int i = 0; i < retained.size(); i++) {
+            Event event = retained.get(i);
             if (event.seq() > next) {
-                gapTo(connection, topic, next, event.seq() - 1);
+                if (i > runStart) {
+                    subscription.deliver(Chunk.events(retained.subList(runStart, i)));
+                }
+                gapTo(subscription, next, event.seq() - 1);
+                runStart = i;
             }
-            connection.outbox().offer(new OutFrame(ServerFrames.event(event), event.acceptedMicros()));
             next = event.seq() + 1;
         }
+        if (runStart < retained.size()) {
+            subscription.deliver(Chunk.events(retained.subList(runStart, retained.size())));
+        }
         if (next <= newest) {
-            gapTo(connection, topic, next, newest);
+            gapTo(subscription, next, newest);
         }
     }
 
-    private void gapTo(Connection connection, String topic, long from, long to) {
-        connection.send(ServerFrames.gap(topic, from, to));
-        countGap();
+    private void gapTo(Subscription subscription, long from, long to) {
+        if (subscription.deliver(Chunk.control(ServerFrames.gap(subscription.topic(), from, to)))) {
+            countGap();
+        }
     }
 
     private void countGap() {
@@ -220,30 +288,33 @@ public final class FanOut {
         observer.gap();
     }
 
-    private void unsubscribe(FanOutWork.Unsubscribe unsubscribe) {
-        String topic = unsubscribe.topic();
-        TopicChannel channel = channels.get(topic);
-        if (channel != null) {
-            if (channel.remove(unsubscribe.connection())) {
-                subscriptions.decrementAndGet();
-            }
-            if (channel.isEmpty()) {
-                channels.remove(topic);
-            }
-        }
-        if (unsubscribe.answer()) {
-            unsubscribe.connection().send(ServerFrames.unsubscribed(topic));
-        }
+    /** A subscribe that failed: tell the client to try again rather than leave it waiting. */
+    private static void refuse(Subscription subscription) {
+        Connection connection = subscription.connection();
+        connection.forgetIfSame(subscription);
+        connection.outbox().end(subscription, Chunk.control(ServerFrames.error(new FrameError(ErrorCode.UNAVAILABLE,
+                "the server could not complete this subscribe; subscribe again", subscription.topic()))));
     }
 
     private void resync(String topic) {
         TopicChannel channel = channels.get(topic);
-        if (channel == null) {
+        if (channel == null || !channel.isOpen()) {
             return;
         }
         long newest = history.position(topic).newestSeq();
         if (newest > channel.cursor()) {
             catchUp(channel, newest);
+        }
+    }
+
+    private void prune(String topic) {
+        TopicChannel channel = channels.get(topic);
+        if (channel == null) {
+            return;
+        }
+        channel.pruneEnded();
+        if (channel.isEmpty()) {
+            channels.remove(topic, channel);
         }
     }
 }

@@ -3,9 +3,9 @@ package dev.flowcast.delivery;
 import dev.flowcast.cluster.EventBatch;
 
 /**
- * Work for a topic's fan-out lane. Everything that changes who receives a topic runs in that topic's lane,
- * in order with its events: that is what makes the {@code subscribed} seq, the replay and the live events
- * meet without a hole or a duplicate.
+ * Work for a topic's fan-out lane. Whatever changes who receives a topic runs in that topic's lane, in order with
+ * its events: that is what makes the {@code subscribed} seq, the replay and the live events meet without a hole or
+ * a duplicate. (Ending a subscription needs no lane work: see {@link Subscription}.)
  *
  * <p>Immutable.
  */
@@ -23,14 +23,18 @@ public sealed interface FanOutWork {
     }
 
     /** A client subscribes; {@code since} null = from now on. */
-    record Subscribe(Connection connection, String topic, Long since, String epoch) implements FanOutWork {
+    record Subscribe(Subscription subscription, Long since, String epoch) implements FanOutWork {
+        @Override
+        public String topic() {
+            return subscription.topic();
+        }
     }
 
-    /** A client unsubscribes ({@code answer} = send {@code unsubscribed}) or is gone ({@code answer} = false). */
-    record Unsubscribe(Connection connection, String topic, boolean answer) implements FanOutWork {
-    }
-
-    /** The bus lost messages of this topic's partition: compare with history and catch up. */
+    /** Events of this topic may have been missed (bus loss, a full queue, a membership change): catch up. */
     record Resync(String topic) implements FanOutWork {
+    }
+
+    /** Subscriptions of this topic ended: drop them from its channel, and the channel once it is empty. */
+    record Prune(String topic) implements FanOutWork {
     }
 }

@@ -6,6 +6,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
@@ -15,15 +16,15 @@ import java.util.logging.Logger;
 
 /**
  * {@code ws://HOST:PORT/ws}: the client protocol's socket (contract §3). Lifecycle only; every decision is
- * {@link Delivery}'s.
+ * {@link Delivery}'s. The connection limit is checked before the upgrade, by {@link ConnectionLimitFilter}.
  *
- * <p>One instance per connection (JSR-356 default). The container calls these methods one at a time per
- * session.
+ * <p>One instance per connection (JSR-356 default). The container calls these methods one at a time per session.
+ * Nothing here logs the request URI: it may carry {@code ?token=}.
  */
 @ServerEndpoint("/ws")
 public class FlowcastEndpoint {
 
-    /** Largest text frame accepted; Tyrus closes with 1009 past it (contract §3). */
+    /** Largest text frame accepted; the container closes with 1009 past it (contract §3). */
     public static final int MAX_TEXT_BYTES = 64 * 1024;
 
     private static final Logger LOG = Logger.getLogger(FlowcastEndpoint.class.getName());
@@ -42,6 +43,13 @@ public class FlowcastEndpoint {
     public void onText(String text) {
         if (connection != null) {
             delivery.onFrame(connection, text);
+        }
+    }
+
+    @OnMessage
+    public void onPong(PongMessage pong) {
+        if (connection != null) {
+            delivery.onPong(connection);
         }
     }
 

@@ -3,46 +3,59 @@ package dev.flowcast.delivery;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Writes an outbox's messages to a JSR-356 session with the async API.
+ * Writes an outbox's messages to a JSR-356 session with the async API, and pings, closes and aborts it.
  *
- * <p>Threading: {@link #sendAsync} is called by one outbox pump at a time (one send in flight per session);
- * {@link #close} by whichever thread cuts or closes the outbox.
+ * <p>Threading: {@link #sendAsync} is called by the connection's writer thread, one send in flight at a time;
+ * {@link #ping}, {@link #close} and {@link #abort} by whichever thread decides so. None of them blocks on a socket
+ * that does not drain: Tyrus queues every frame on the connection's non-blocking writer.
  */
 final class SessionFrameSink implements FrameSink {
 
     private static final Logger LOG = Logger.getLogger(SessionFrameSink.class.getName());
-
-    /**
-     * A class loader that finds nothing. Payara's Tyrus re-schedules the session idle timeout on every send
-     * and that captures context through a ServiceLoader scan of the thread's context class loader: with the
-     * webapp loader as TCCL that scan dominates the send (FACTS.md: ~65 % of CPU, 37 µs per send). With this
-     * loader the scan is empty and a send costs a fraction.
-     */
-    private static final ClassLoader ISOLATED = new ClassLoader(null) {
-    };
+    private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0);
 
     private final Session session;
+    private final SocketAborter aborter;
 
-    SessionFrameSink(Session session) {
+    SessionFrameSink(Session session, SocketAborter aborter) {
         this.session = session;
+        this.aborter = aborter;
     }
 
     @Override
     public void sendAsync(String message, Consumer<Throwable> done) {
+        // Writer threads run with an isolated context class loader (OutboxWriters); a send from any other thread
+        // borrows it for the call, for the same reason.
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(ISOLATED);
+        if (previous != OutboxWriters.ISOLATED) {
+            thread.setContextClassLoader(OutboxWriters.ISOLATED);
+        }
         try {
             session.getAsyncRemote().sendText(message, result -> done.accept(result.isOK() ? null : result.getException()));
         } catch (RuntimeException e) {
             done.accept(e);
         } finally {
-            thread.setContextClassLoader(previous);
+            if (previous != OutboxWriters.ISOLATED) {
+                thread.setContextClassLoader(previous);
+            }
+        }
+    }
+
+    @Override
+    public void ping() {
+        try {
+            if (session.isOpen()) {
+                session.getAsyncRemote().sendPing(NO_PAYLOAD.duplicate());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "ping of session " + session.getId() + " failed; the socket is gone", e);
         }
     }
 
@@ -60,5 +73,10 @@ final class SessionFrameSink implements FrameSink {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "close of session " + session.getId() + " failed; the socket is gone", e);
         }
+    }
+
+    @Override
+    public void abort() {
+        aborter.abort(session);
     }
 }

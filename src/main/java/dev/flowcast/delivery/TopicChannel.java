@@ -3,22 +3,24 @@ package dev.flowcast.delivery;
 import java.util.Arrays;
 
 /**
- * A topic's local subscribers on this member and the seq of the last event fanned out to them.
+ * A topic's local subscriptions on this member and the seq of the last event fanned out to them.
  *
- * <p>Threading: mutated only by the topic's fan-out lane (one thread at a time, with a happens-before edge
- * between consecutive batches given by the stage). {@link #size()} may be read from any thread.
+ * <p>Threading: mutated only by the topic's fan-out lane (one thread at a time, with a happens-before edge between
+ * consecutive batches given by the stage). {@link #size()} and {@link #isOpen()} may be read from any thread.
  */
 final class TopicChannel {
 
-    private static final Connection[] NONE = new Connection[0];
+    private static final Subscription[] NONE = new Subscription[0];
 
     private final String topic;
-    private volatile Connection[] subscribers = NONE;
+    private volatile Subscription[] subscribers = NONE;
     private long cursor;
+    private String epoch;
+    private volatile boolean open;
 
-    TopicChannel(String topic, long cursor) {
+    /** A channel whose cursor is not known yet: the subscribe that created it reads it next, in the same lane. */
+    TopicChannel(String topic) {
         this.topic = topic;
-        this.cursor = cursor;
     }
 
     String topic() {
@@ -34,51 +36,64 @@ final class TopicChannel {
         cursor = seq;
     }
 
+    /** Sets the cursor and epoch from the topic's history; until then the channel takes no events. */
+    void open(long newestSeq, String historyEpoch) {
+        cursor = newestSeq;
+        epoch = historyEpoch;
+        open = true;
+    }
+
+    /** The epoch of the topic's history as read when the channel opened. */
+    String epoch() {
+        return epoch;
+    }
+
+    boolean isOpen() {
+        return open;
+    }
+
     /** The current subscribers; an array never modified after publication. */
-    Connection[] subscribers() {
+    Subscription[] subscribers() {
         return subscribers;
     }
 
-    boolean contains(Connection connection) {
-        for (Connection c : subscribers) {
-            if (c == connection) {
+    void add(Subscription subscription) {
+        Subscription[] grown = Arrays.copyOf(subscribers, subscribers.length + 1);
+        grown[subscribers.length] = subscription;
+        subscribers = grown;
+    }
+
+    /** Drops ended subscriptions; returns how many. */
+    int pruneEnded() {
+        Subscription[] current = subscribers;
+        int kept = 0;
+        for (Subscription s : current) {
+            if (s.isActive()) {
+                kept++;
+            }
+        }
+        if (kept == current.length) {
+            return 0;
+        }
+        Subscription[] shrunk = new Subscription[kept];
+        int i = 0;
+        for (Subscription s : current) {
+            if (s.isActive()) {
+                shrunk[i++] = s;
+            }
+        }
+        subscribers = kept == 0 ? NONE : shrunk;
+        return current.length - kept;
+    }
+
+    /** True when some subscription here has ended (the housekeeping sweep asks, to queue a prune). */
+    boolean hasEnded() {
+        for (Subscription s : subscribers) {
+            if (!s.isActive()) {
                 return true;
             }
         }
         return false;
-    }
-
-    void add(Connection connection) {
-        if (!contains(connection)) {
-            Connection[] grown = Arrays.copyOf(subscribers, subscribers.length + 1);
-            grown[subscribers.length] = connection;
-            subscribers = grown;
-        }
-    }
-
-    boolean remove(Connection connection) {
-        Connection[] current = subscribers;
-        for (int i = 0; i < current.length; i++) {
-            if (current[i] == connection) {
-                Connection[] shrunk = new Connection[current.length - 1];
-                System.arraycopy(current, 0, shrunk, 0, i);
-                System.arraycopy(current, i + 1, shrunk, i, current.length - i - 1);
-                subscribers = shrunk;
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Drops connections that have closed since they subscribed; returns how many. */
-    int pruneClosed() {
-        int removed = 0;
-        for (Connection c : subscribers) {
-            if (!c.isOpen() && remove(c)) {
-                removed++;
-            }
-        }
-        return removed;
     }
 
     int size() {

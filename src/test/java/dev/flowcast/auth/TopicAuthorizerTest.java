@@ -19,7 +19,11 @@ class TopicAuthorizerTest {
     }
 
     static void assertAllowed(Decision decision, Decision.Basis basis) {
-        assertThat(decision).isEqualTo(new Decision.Allowed(basis));
+        assertThat(decision).isInstanceOf(Decision.Allowed.class);
+        Decision.Allowed allowed = (Decision.Allowed) decision;
+        assertThat(allowed.basis()).isEqualTo(basis);
+        // only a frame token's grant ends on its own: its exp travels with the decision
+        assertThat(allowed.expiresAt() != null).isEqualTo(basis == Decision.Basis.FRAME_TOKEN);
         assertThat(decision.isAllowed()).isTrue();
     }
 
@@ -49,6 +53,13 @@ class TopicAuthorizerTest {
         TokenCheck.Valid user1 = connect("user:1");
         assertAllowed(authorizer.authorize("user:1", user1, null), Decision.Basis.CONNECT_TOKEN);
         assertThat(denied(authorizer.authorize("user:2", user1, null))).contains("does not grant");
+    }
+
+    @Test
+    void aSubscriptionGrantedByAFrameToken_endsAtThatTokensExpiry() {
+        String token = Jwts.hs256(Jwts.payload(90, "[\"user:1\"]"));
+        Decision decision = authorizer.authorize("user:1", null, token);
+        assertThat(((Decision.Allowed) decision).expiresAt()).isEqualTo(Jwts.NOW.plusSeconds(90));
     }
 
     @Test

@@ -30,6 +30,10 @@ public final class TestSettings {
         s.historyTtlSeconds = 300;
         s.clientMaxPending = 4096;
         s.clientMaxSubscriptions = 100;
+        s.clientMaxPendingBytes = 8388608;
+        s.clientMaxConnections = 10000;
+        s.clientMaxFramesPerSecond = 50;
+        s.clientPingSeconds = 25;
         s.demoEnabled = false;
         s.demoRatePerSecond = 20;
         s.drainTimeoutMs = 5000;

@@ -33,17 +33,30 @@ final class FakeHistory implements HistoryReader {
         topics.getOrDefault(topic, new TreeMap<>()).headMap(seq, true).clear();
     }
 
+    private final java.util.Set<String> failing = ConcurrentHashMap.newKeySet();
+
+    /** From now on every read of {@code topic} throws, as a history read that timed out would. */
+    void failReads(String topic) {
+        failing.add(topic);
+    }
+
     void setEpoch(String topic, String epoch) {
         epochs.put(topic, epoch);
     }
 
     @Override
     public TopicPosition position(String topic) {
+        if (failing.contains(topic)) {
+            throw new IllegalStateException("Hazelcast did not answer within 30 s (simulated)");
+        }
         return new TopicPosition(newest.getOrDefault(topic, 0L), epochs.computeIfAbsent(topic, t -> "e1"));
     }
 
     @Override
     public List<Event> read(String topic, long fromSeq, long toSeq) {
+        if (failing.contains(topic)) {
+            throw new IllegalStateException("Hazelcast did not answer within 30 s (simulated)");
+        }
         return new ArrayList<>(topics.getOrDefault(topic, new TreeMap<>()).subMap(fromSeq, true, toSeq, true).values());
     }
 }

@@ -7,7 +7,9 @@ import dev.flowcast.event.Event;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
+import dev.flowcast.delivery.frame.ServerFrames;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FanOutTest {
@@ -32,15 +34,29 @@ class FanOutTest {
         }
     }
 
-    private static Client client(String id) {
+    private final InlineWriter writer = new InlineWriter();
+
+    private Client client(String id) {
         RecordingSink sink = new RecordingSink(true);
-        Connection connection = new Connection(id, new Outbox(sink, 10_000, DeliveryObserver.NONE), null);
+        Outbox outbox = new Outbox(sink, 10_000, 1 << 24, DeliveryObserver.NONE, writer);
+        Connection connection = new Connection(id, id.hashCode(), outbox, null, new FrameRateLimiter(50, 0), 0);
         return new Client(connection, sink);
     }
 
-    private void subscribe(Client client, Long since, String epoch) {
-        client.connection().topics().add(T);
-        fanOut.handle(List.of(new FanOutWork.Subscribe(client.connection(), T, since, epoch)));
+    private Subscription subscribe(Client client, Long since, String epoch) {
+        return subscribe(client, T, since, epoch);
+    }
+
+    private Subscription subscribe(Client client, String topic, Long since, String epoch) {
+        Subscription subscription = client.connection().subscribe(topic, null);
+        fanOut.reserveChannel(topic);
+        fanOut.handle(List.of(new FanOutWork.Subscribe(subscription, since, epoch)));
+        return subscription;
+    }
+
+    private void unsubscribe(Client client, String topic) {
+        Subscription subscription = client.connection().forget(topic);
+        client.connection().outbox().end(subscription, Chunk.control(ServerFrames.unsubscribed(topic)));
     }
 
     private void deliver(List<Event> events) {
@@ -54,7 +70,7 @@ class FanOutTest {
         subscribe(client, null, null);
         deliver(history.append(T, 3));
         assertThat(client.summary()).containsExactly("subscribed 4 e1", "event 5", "event 6", "event 7");
-        assertThat(fanOut.subscriptions()).isEqualTo(1);
+        assertThat(fanOut.busiestTopics(10)).containsExactly(Map.entry(T, 1));
     }
 
     @Test
@@ -121,18 +137,60 @@ class FanOutTest {
     }
 
     @Test
-    void shouldStopDelivering_afterUnsubscribed() {
+    void shouldStopDelivering_afterUnsubscribed_withoutAnyLaneWork() {
         Client client = client("a");
         Client other = client("b");
         subscribe(client, null, null);
         subscribe(other, null, null);
         deliver(history.append(T, 1));
-        client.connection().topics().remove(T);
-        fanOut.handle(List.of(new FanOutWork.Unsubscribe(client.connection(), T, true)));
+        unsubscribe(client, T); // ends at once, in the outbox: nothing for the (possibly full) fan-out queue
         deliver(history.append(T, 1));
         assertThat(client.summary()).containsExactly("subscribed 0 e1", "event 1", "unsubscribed");
         assertThat(other.summary()).containsExactly("subscribed 0 e1", "event 1", "event 2");
-        assertThat(fanOut.subscriptions()).isEqualTo(1);
+        assertThat(fanOut.busiestTopics(10)).containsExactly(Map.entry(T, 1)); // dropped from the channel on the way
+    }
+
+    @Test
+    void aChannelWhoseLastSubscriberLeft_isRemovedByPrune_andNoLongerWantsBatches() {
+        Client client = client("a");
+        subscribe(client, null, null);
+        assertThat(fanOut.wants(T)).isTrue();
+        client.connection().outbox().close();
+        unsubscribe(client, T);
+        assertThat(fanOut.topicsToPrune()).containsExactly(T);
+        fanOut.handle(List.of(new FanOutWork.Prune(T)));
+        assertThat(fanOut.wants(T)).isFalse();
+        assertThat(fanOut.activeTopics()).isZero();
+    }
+
+    @Test
+    void aSubscribeThatRunsAfterItsUnsubscribe_isSkipped() {
+        Client client = client("a");
+        Subscription subscription = client.connection().subscribe(T, null);
+        unsubscribe(client, T);
+        fanOut.handle(List.of(new FanOutWork.Subscribe(subscription, null, null)));
+        deliver(history.append(T, 1));
+        assertThat(client.summary()).containsExactly("unsubscribed");
+    }
+
+    @Test
+    void oneFailingItem_doesNotStopTheRestOfItsBatch() {
+        Client failing = client("a");
+        Client fine = client("b");
+        subscribe(fine, null, null);
+        deliver(history.append(T, 3));
+        history.failReads(T);
+        Subscription resuming = failing.connection().subscribe(T, null);
+        Subscription second = client("c").connection().subscribe(T, null);
+        fanOut.handle(List.of(
+                new FanOutWork.Subscribe(resuming, 1L, "e1"),   // its replay reads history: throws
+                new FanOutWork.Subscribe(second, null, null),    // still handled
+                new FanOutWork.Resync(T)));                      // throws too, alone
+        assertThat(failing.summary()).containsExactly("subscribed 3 e1", "error");
+        assertThat(resuming.isActive()).isFalse();
+        assertThat(second.isActive()).isTrue();
+        assertThat(fanOut.failures()).isEqualTo(2);
+        assertThat(fanOut.busiestTopics(10)).containsExactly(Map.entry(T, 2));
     }
 
     @Test
@@ -163,18 +221,17 @@ class FanOutTest {
         Client b = client("b");
         subscribe(a, null, null); // T: two subscribers
         subscribe(b, null, null);
-        a.connection().topics().add("other");
-        fanOut.handle(List.of(new FanOutWork.Subscribe(a.connection(), "other", null, null)));
-        assertThat(fanOut.busiestTopics(10)).containsExactly(java.util.Map.entry(T, 2), java.util.Map.entry("other", 1));
+        subscribe(a, "other", null, null);
+        assertThat(fanOut.busiestTopics(10)).containsExactly(Map.entry(T, 2), Map.entry("other", 1));
         assertThat(fanOut.busiestTopics(1)).containsOnlyKeys(T);
     }
 
     @Test
-    void shouldForgetClosedConnections() {
+    void shouldForgetEndedSubscriptions_whenItNextDelivers() {
         Client client = client("a");
-        subscribe(client, null, null);
-        client.connection().outbox().close();
+        Subscription subscription = subscribe(client, null, null);
+        client.connection().outbox().end(subscription, null); // e.g. the connection closed
         deliver(history.append(T, 1));
-        assertThat(fanOut.subscriptions()).isZero();
+        assertThat(fanOut.busiestTopics(10)).isEmpty();
     }
 }

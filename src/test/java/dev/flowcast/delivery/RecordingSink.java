@@ -14,6 +14,8 @@ final class RecordingSink implements FrameSink {
     final List<Consumer<Throwable>> waiting = new ArrayList<>();
     Integer closeCode;
     String closeReason;
+    int pings;
+    boolean aborted;
     private final boolean autoComplete;
 
     RecordingSink(boolean autoComplete) {
@@ -34,6 +36,16 @@ final class RecordingSink implements FrameSink {
     public synchronized void close(int code, String reason) {
         closeCode = code;
         closeReason = reason;
+    }
+
+    @Override
+    public synchronized void ping() {
+        pings++;
+    }
+
+    @Override
+    public synchronized void abort() {
+        aborted = true;
     }
 
     void completeNext() {

@@ -15,10 +15,9 @@ public enum ErrorCode {
     UNAUTHORIZED("unauthorized"),
     /** The connection already holds {@code flowcast.client.max-subscriptions} topics. */
     TOO_MANY_SUBSCRIPTIONS("too_many_subscriptions"),
-    /**
-     * The server could not take the frame on right now (shutting down, or its fan-out queue stayed full);
-     * the client may try again. Not a client error: added beside the contract's codes, documented in the README.
-     */
+    /** The connection sends more than {@code flowcast.client.max-frames-per-second}; the frame was not handled. */
+    RATE_LIMITED("rate_limited"),
+    /** The server could not take the frame on right now (shutting down, or overloaded); the client may retry. */
     UNAVAILABLE("unavailable");
 
     private final String wireName;

@@ -42,12 +42,24 @@ public final class ServerFrames {
         return out.append('}').toString();
     }
 
-    /** {@code {"type":"unsubscribed","topic":"t"}}. */
+    /** {@code {"type":"unsubscribed","topic":"t"}}: the answer to an unsubscribe. */
     public static String unsubscribed(String topic) {
+        return unsubscribed(topic, null);
+    }
+
+    /**
+     * {@code {"type":"unsubscribed","topic":"t","reason":"r"}}: the server ended the subscription, e.g.
+     * {@code token_expired} when the token that authorized it expired; {@code reason} null = the plain answer.
+     */
+    public static String unsubscribed(String topic, String reason) {
         Objects.requireNonNull(topic, "topic");
-        StringBuilder out = new StringBuilder(40 + topic.length());
+        StringBuilder out = new StringBuilder(40 + topic.length() + (reason == null ? 0 : 12 + reason.length()));
         out.append("{\"type\":\"unsubscribed\",\"topic\":");
         JsonStrings.appendQuoted(out, topic);
+        if (reason != null) {
+            out.append(",\"reason\":");
+            JsonStrings.appendQuoted(out, reason);
+        }
         return out.append('}').toString();
     }
 

@@ -35,6 +35,13 @@ final class FakeHistory implements HistoryReader {
 
     private final java.util.Set<String> failing = ConcurrentHashMap.newKeySet();
 
+    private volatile java.util.concurrent.CountDownLatch positionGate;
+
+    /** From now on position reads wait for {@code gate} (a history call that takes long), until it opens. */
+    void holdPositionsUntil(java.util.concurrent.CountDownLatch gate) {
+        positionGate = gate;
+    }
+
     /** From now on every read of {@code topic} throws, as a history read that timed out would. */
     void failReads(String topic) {
         failing.add(topic);
@@ -46,6 +53,14 @@ final class FakeHistory implements HistoryReader {
 
     @Override
     public TopicPosition position(String topic) {
+        java.util.concurrent.CountDownLatch gate = positionGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (failing.contains(topic)) {
             throw new IllegalStateException("Hazelcast did not answer within 30 s (simulated)");
         }

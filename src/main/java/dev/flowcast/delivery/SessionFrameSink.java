@@ -1,6 +1,7 @@
 package dev.flowcast.delivery;
 
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,15 +22,27 @@ final class SessionFrameSink implements FrameSink {
     private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0);
 
     private final Session session;
+    /** Taken once: cheaper than a look-up per send. */
+    private final RemoteEndpoint.Async remote;
     private final SocketAborter aborter;
+    /**
+     * Drops the TCP connection; looked up at the first send, while the session is open and fully wired (at
+     * {@code @OnOpen} Tyrus has not attached its writer yet), see {@link SocketAborter}. Written once; a race only
+     * looks it up twice.
+     */
+    private volatile Runnable abort;
 
     SessionFrameSink(Session session, SocketAborter aborter) {
         this.session = session;
+        this.remote = session.getAsyncRemote();
         this.aborter = aborter;
     }
 
     @Override
     public void sendAsync(String message, Consumer<Throwable> done) {
+        if (abort == null) {
+            abort = aborter.handleFor(session, remote);
+        }
         // Writer threads run with an isolated context class loader (OutboxWriters); a send from any other thread
         // borrows it for the call, for the same reason.
         Thread thread = Thread.currentThread();
@@ -38,7 +51,7 @@ final class SessionFrameSink implements FrameSink {
             thread.setContextClassLoader(OutboxWriters.ISOLATED);
         }
         try {
-            session.getAsyncRemote().sendText(message, result -> done.accept(result.isOK() ? null : result.getException()));
+            remote.sendText(message, result -> done.accept(result.isOK() ? null : result.getException()));
         } catch (RuntimeException e) {
             done.accept(e);
         } finally {
@@ -52,7 +65,7 @@ final class SessionFrameSink implements FrameSink {
     public void ping() {
         try {
             if (session.isOpen()) {
-                session.getAsyncRemote().sendPing(NO_PAYLOAD.duplicate());
+                remote.sendPing(NO_PAYLOAD.duplicate());
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "ping of session " + session.getId() + " failed; the socket is gone", e);
@@ -77,6 +90,10 @@ final class SessionFrameSink implements FrameSink {
 
     @Override
     public void abort() {
-        aborter.abort(session);
+        Runnable handle = abort;
+        if (handle == null) {
+            handle = aborter.handleFor(session, remote); // never sent anything: a late look-up, best effort
+        }
+        handle.run();
     }
 }

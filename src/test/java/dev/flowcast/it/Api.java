@@ -58,6 +58,12 @@ public final class Api {
         return send(HttpRequest.newBuilder(root).timeout(Duration.ofSeconds(30)).GET().build());
     }
 
+    /** A GET with the publish key, e.g. of {@code api/stats}. */
+    public HttpResponse<String> getWithKey(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + PUBLISH_KEY).GET().build());
+    }
+
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build());
     }

@@ -25,6 +25,11 @@ public final class Tokens {
         return signed(JWSAlgorithm.HS256, SECRET, Instant.now().plusSeconds(3600), topics);
     }
 
+    /** A valid HS256 token for {@code topics} that expires in {@code seconds}. */
+    public static String expiringIn(long seconds, String... topics) {
+        return signed(JWSAlgorithm.HS256, SECRET, Instant.now().plusSeconds(seconds), topics);
+    }
+
     public static String expired(String... topics) {
         return signed(JWSAlgorithm.HS256, SECRET, Instant.now().minusSeconds(60), topics);
     }

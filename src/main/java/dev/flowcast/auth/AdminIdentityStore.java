@@ -8,6 +8,8 @@ import jakarta.security.enterprise.credential.Credential;
 import jakarta.security.enterprise.credential.UsernamePasswordCredential;
 import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.security.enterprise.identitystore.IdentityStore;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -16,8 +18,13 @@ import java.util.Set;
  * refuses every login. A valid admin gets group {@value AdminCredentials#ROLE}, mapped to the role of the same
  * name in {@code glassfish-web.xml}.
  *
- * <p>The one Jakarta class in this package: the rule itself stays in plain Java ({@link AdminCredentials}).
- * Threading: application-scoped, immutable after {@code @PostConstruct}; called on request threads.
+ * <p>Every password check, the form login's and HTTP Basic's on {@code /api/stats}, goes through one
+ * {@link LoginThrottle} keyed by the request's remote address: a client locked out is refused without its
+ * password even being compared. A successful form login gets a new session id.
+ *
+ * <p>The one Jakarta class in this package: the rules themselves stay in plain Java ({@link AdminCredentials},
+ * {@link LoginThrottle}). Threading: application-scoped; called on request threads; the credentials are immutable
+ * after {@code @PostConstruct} and the throttle is thread-safe.
  */
 @ApplicationScoped
 public class AdminIdentityStore implements IdentityStore {
@@ -25,6 +32,11 @@ public class AdminIdentityStore implements IdentityStore {
     @Inject
     Settings settings;
 
+    /** The request being authenticated (CDI's built-in, request-scoped bean): whose remote address is counted. */
+    @Inject
+    HttpServletRequest request;
+
+    private final LoginThrottle throttle = new LoginThrottle();
     private AdminCredentials credentials;
 
     @PostConstruct
@@ -34,15 +46,47 @@ public class AdminIdentityStore implements IdentityStore {
 
     @Override
     public CredentialValidationResult validate(Credential credential) {
-        if (credential instanceof UsernamePasswordCredential login
-                && credentials.matches(login.getCaller(), login.getPasswordAsString())) {
-            return new CredentialValidationResult(AdminCredentials.USER, Set.of(AdminCredentials.ROLE));
+        if (!(credential instanceof UsernamePasswordCredential login)) {
+            return CredentialValidationResult.INVALID_RESULT;
         }
-        return CredentialValidationResult.INVALID_RESULT;
+        if (!checked(credentials.matches(login.getCaller(), login.getPasswordAsString()))) {
+            return CredentialValidationResult.INVALID_RESULT;
+        }
+        if (request.getSession(false) != null) {
+            // Payara keeps the session of the login page across the login: give the logged-in session a new id, so
+            // an id planted in the browser before the login (session fixation) is worth nothing after it
+            request.changeSessionId();
+        }
+        return new CredentialValidationResult(AdminCredentials.USER, Set.of(AdminCredentials.ROLE));
     }
 
-    /** The same check for HTTP Basic on {@code /api/stats}. */
+    /** The same check for HTTP Basic on {@code /api/stats}; a header of another scheme is no attempt and not counted. */
     public boolean acceptsBasic(String authorizationHeader) {
-        return credentials.acceptsBasic(authorizationHeader);
+        if (authorizationHeader == null || !authorizationHeader.strip().regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        return checked(credentials.acceptsBasic(authorizationHeader));
+    }
+
+    /** How long this request's client must still wait before its next login attempt is even looked at. */
+    public Duration lockedOutFor(HttpServletRequest from) {
+        return throttle.lockedOutFor(from.getRemoteAddr());
+    }
+
+    /**
+     * Applies the throttle to one attempt whose credentials {@code matched} (computed before, so a locked-out
+     * client costs the same work and learns nothing from timing).
+     */
+    private boolean checked(boolean matched) {
+        String client = request.getRemoteAddr();
+        if (!throttle.lockedOutFor(client).isZero()) {
+            return false;
+        }
+        if (matched) {
+            throttle.succeeded(client);
+        } else {
+            throttle.failed(client);
+        }
+        return matched;
     }
 }

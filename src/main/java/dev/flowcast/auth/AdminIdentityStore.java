@@ -11,6 +11,7 @@ import jakarta.security.enterprise.identitystore.IdentityStore;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * The admin console's identity store for Jakarta Security: it knows one user, {@code admin}, with the password of
@@ -36,7 +37,10 @@ public class AdminIdentityStore implements IdentityStore {
     @Inject
     HttpServletRequest request;
 
+    private static final Logger LOG = Logger.getLogger(AdminIdentityStore.class.getName());
+
     private final LoginThrottle throttle = new LoginThrottle();
+    private volatile boolean warned; // one warning is enough: it would repeat at every login
     private AdminCredentials credentials;
 
     @PostConstruct
@@ -52,11 +56,7 @@ public class AdminIdentityStore implements IdentityStore {
         if (!checked(credentials.matches(login.getCaller(), login.getPasswordAsString()))) {
             return CredentialValidationResult.INVALID_RESULT;
         }
-        if (request.getSession(false) != null) {
-            // Payara keeps the session of the login page across the login: give the logged-in session a new id, so
-            // an id planted in the browser before the login (session fixation) is worth nothing after it
-            request.changeSessionId();
-        }
+        renewSessionId();
         return new CredentialValidationResult(AdminCredentials.USER, Set.of(AdminCredentials.ROLE));
     }
 
@@ -78,7 +78,7 @@ public class AdminIdentityStore implements IdentityStore {
      * client costs the same work and learns nothing from timing).
      */
     private boolean checked(boolean matched) {
-        String client = request.getRemoteAddr();
+        String client = remoteAddress();
         if (!throttle.lockedOutFor(client).isZero()) {
             return false;
         }
@@ -88,5 +88,41 @@ public class AdminIdentityStore implements IdentityStore {
             throttle.failed(client);
         }
         return matched;
+    }
+
+    /**
+     * Payara keeps the session of the login page across the login: give the logged-in session a new id, so an id
+     * planted in the browser before the login (session fixation) is worth nothing after it.
+     */
+    private void renewSessionId() {
+        try {
+            if (request.getSession(false) != null) {
+                request.changeSessionId();
+            }
+        } catch (RuntimeException notAvailable) {
+            warnOnce("the session id could not be renewed at login (" + notAvailable + ")");
+        }
+    }
+
+    /**
+     * The remote address of the request being authenticated. Payara has it (tested); a server that does not make
+     * the servlet request available to identity stores gets one count for every client together, so guessing
+     * stays throttled there (at the price of one guesser locking everybody out), and says so once in its log.
+     */
+    private String remoteAddress() {
+        try {
+            return request.getRemoteAddr();
+        } catch (RuntimeException notAvailable) {
+            warnOnce("the login's remote address is not available here (" + notAvailable
+                    + "): login attempts are throttled for all clients together");
+            return "unknown";
+        }
+    }
+
+    private void warnOnce(String message) {
+        if (!warned) {
+            warned = true;
+            LOG.warning(message);
+        }
     }
 }

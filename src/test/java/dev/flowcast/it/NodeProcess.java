@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NodeProcess implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(420); // seen: over 240 s with load 40 on 2 cores
 
     private final Process process;
     private final int port;

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 public final class LoginThrottle {
 
     /** Failed attempts within {@link #WINDOW} that lock a client out. */
-    public static final int MAX_FAILURES = 5;
+    public static final int MAX_FAILURES = 10;
     /** How long failures are remembered. */
     public static final Duration WINDOW = Duration.ofMinutes(5);
     /** How long a locked-out client is refused. */

@@ -2,6 +2,7 @@ package dev.flowcast.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowcast.auth.LoginThrottle;
 import dev.flowcast.it.LoopbackHttp.Response;
 import java.io.IOException;
 import java.net.URI;
@@ -101,7 +102,7 @@ class AdminLoginIT {
     }
 
     private static void lockOut(Browser attacker) throws IOException {
-        for (int attempt = 1; attempt <= 5; attempt++) {
+        for (int attempt = 1; attempt <= LoginThrottle.MAX_FAILURES; attempt++) {
             Response refused = attacker.logIn("guess-" + attempt);
             assertThat(refused.status()).isEqualTo(302);
             assertThat(refused.header("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/admin/login.xhtml?failed=true"));
@@ -111,14 +112,14 @@ class AdminLoginIT {
     @Test
     void whenOneAddressKeepsGuessing_itIsLockedOutWithAClearMessage_andEvenTheRightPasswordIsRefused() throws IOException {
         Browser attacker = new Browser("127.0.0.3");
-        for (int attempt = 1; attempt <= 4; attempt++) {
+        for (int attempt = 1; attempt < LoginThrottle.MAX_FAILURES; attempt++) {
             attacker.logIn("guess-" + attempt);
         }
-        Response fourth = attacker.get("admin/login.xhtml?failed=true");
-        assertThat(fourth.status()).isEqualTo(200);
-        assertThat(fourth.body()).contains("Wrong user name or password").doesNotContain(LOCKED_OUT);
+        Response lastButOne = attacker.get("admin/login.xhtml?failed=true");
+        assertThat(lastButOne.status()).isEqualTo(200);
+        assertThat(lastButOne.body()).contains("Wrong user name or password").doesNotContain(LOCKED_OUT);
 
-        attacker.logIn("guess-5");
+        attacker.logIn("one-guess-too-many");
         Response locked = attacker.get("admin/login.xhtml?failed=true");
         assertThat(locked.status()).isEqualTo(429);
         assertThat(locked.header("Retry-After")).hasValueSatisfying(s -> assertThat(Integer.parseInt(s)).isBetween(1, 301));

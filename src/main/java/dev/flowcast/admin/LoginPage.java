@@ -1,24 +1,35 @@
 package dev.flowcast.admin;
 
+import dev.flowcast.auth.AdminIdentityStore;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.context.ExternalContext;
 import jakarta.faces.context.FacesContext;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.time.Duration;
 
 /**
- * Keeps the login page on the path the form login expects: it is meant to be shown by the mechanism's forward
- * from a console URL, which the mechanism remembers and returns to after the login. Opened directly, there is
- * nothing to return to (the login would end on a 404), so the page sends the browser to the console instead,
- * which forwards back here; an admin already logged in goes straight to the console.
+ * The login page's view logic. It keeps the page on the path the form login expects: it is meant to be shown by
+ * the mechanism's forward from a console URL, which the mechanism remembers and returns to after the login.
+ * Opened directly, there is nothing to return to (the login would end on a 404), so the page sends the browser to
+ * the console instead, which forwards back here; an admin already logged in goes straight to the console.
  *
- * <p>Threading: request-scoped; no state.
+ * <p>It also tells a client the {@link dev.flowcast.auth.LoginThrottle} has locked out so, plainly: the page
+ * answers {@code 429} with {@code Retry-After} and says how long to wait.
+ *
+ * <p>Threading: request-scoped; no state beyond the request.
  */
 @Named("loginPage")
 @RequestScoped
 public class LoginPage {
+
+    @Inject
+    AdminIdentityStore admin;
+
+    private Duration lockedOut = Duration.ZERO;
 
     /** The page's view action. */
     public void enter() throws IOException {
@@ -28,6 +39,22 @@ public class LoginPage {
         boolean afterFailure = request.getParameter("failed") != null; // the mechanism's error redirect
         if (request.getUserPrincipal() != null || (!forwarded && !afterFailure)) {
             external.redirect(external.getRequestContextPath() + "/admin/");
+            return;
         }
+        lockedOut = admin.lockedOutFor(request);
+        if (isLockedOut()) {
+            external.setResponseStatus(429);
+            external.setResponseHeader("Retry-After", Long.toString(lockedOut.toSeconds() + 1));
+        }
+    }
+
+    /** True when this client may not try to log in for now. */
+    public boolean isLockedOut() {
+        return !lockedOut.isZero();
+    }
+
+    /** Whole minutes (at least 1) this client must wait, for the page's message. */
+    public long getMinutesToWait() {
+        return Math.max(1, (lockedOut.toSeconds() + 59) / 60);
     }
 }

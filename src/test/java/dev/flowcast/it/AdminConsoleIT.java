@@ -118,6 +118,8 @@ class AdminConsoleIT extends DeployedWarTest {
                     && !text("delivered-rate").equals("–"));
             assertThat(((JavascriptExecutor) browser).executeScript("return window.__sameDocument === true;"))
                     .as("the page was never reloaded").isEqualTo(true);
+            assertThat((String) ((JavascriptExecutor) browser).executeScript("return document.cookie;"))
+                    .as("the session cookie is HttpOnly: no script sees it").doesNotContain("JSESSIONID");
 
             // let the charts fill a little before the picture the README shows
             await().atMost(TIMEOUT).until(() -> ((Number) ((JavascriptExecutor) browser)

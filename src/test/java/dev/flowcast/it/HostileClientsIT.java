@@ -265,7 +265,7 @@ class HostileClientsIT {
     @Test
     void aConnectTokenThatExpires_closesTheConnectionWith1008TokenExpired() {
         String topic = fresh("user:");
-        try (WsTestClient client = WsTestClient.connect(node.base(), "token=" + Tokens.expiringIn(3, topic))) {
+        try (WsTestClient client = WsTestClient.connect(node.base(), "token=" + Tokens.expiringIn(Duration.ofSeconds(3), topic))) {
             client.subscribeAndWait(topic);
             assertThat(client.awaitClose()).isEqualTo(1008);
             assertThat(client.closeReason()).isEqualTo("token expired");
@@ -277,7 +277,7 @@ class HostileClientsIT {
         String topic = fresh("user:");
         try (WsTestClient client = WsTestClient.connect(node.base())) {
             client.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"token\":\""
-                    + Tokens.expiringIn(3, topic) + "\"}");
+                    + Tokens.expiringIn(Duration.ofSeconds(3), topic) + "\"}");
             client.awaitFrame(f -> "subscribed".equals(f.getString("type", null)));
             JsonObject ended = client.awaitFrame(f -> "unsubscribed".equals(f.getString("type", null)));
             assertThat(ended.getString("topic")).isEqualTo(topic);

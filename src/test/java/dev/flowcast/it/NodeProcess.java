@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NodeProcess implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(420); // seen: over 240 s with load 40 on 2 cores
 
     private final Process process;
     private final int port;
@@ -36,6 +36,11 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Starts a node and waits until {@code /health/ready} answers 200. */
     public static NodeProcess start(String name, Map<String, String> env) throws IOException {
+        return start(name, env, new String[0]);
+    }
+
+    /** Starts a node with more Payara Micro options (e.g. {@code --sslport N}) and waits until it is ready. */
+    public static NodeProcess start(String name, Map<String, String> env, String... payaraOptions) throws IOException {
         Path bundle = Path.of(System.getProperty("flowcast.bundle", "target/flowcast-microbundle.jar"));
         if (!Files.isRegularFile(bundle)) {
             throw new IllegalStateException(bundle + " is missing: run the tests with mvn verify, after package");
@@ -46,6 +51,7 @@ public final class NodeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-jar", bundle.toString(), "--port", Integer.toString(port)));
+        command.addAll(List.of(payaraOptions));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("FLOWCAST_"));
         builder.environment().putAll(env);
@@ -114,7 +120,8 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** A TCP port free on loopback right now. */
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

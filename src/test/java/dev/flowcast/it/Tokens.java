@@ -7,6 +7,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -25,9 +26,9 @@ public final class Tokens {
         return signed(JWSAlgorithm.HS256, SECRET, Instant.now().plusSeconds(3600), topics);
     }
 
-    /** A valid HS256 token for {@code topics} that expires in {@code seconds}. */
-    public static String expiringIn(long seconds, String... topics) {
-        return signed(JWSAlgorithm.HS256, SECRET, Instant.now().plusSeconds(seconds), topics);
+    /** A valid HS256 token for {@code topics} that expires {@code in} from now (JWT {@code exp} is whole seconds). */
+    public static String expiringIn(Duration in, String... topics) {
+        return signed(JWSAlgorithm.HS256, SECRET, Instant.now().plus(in), topics);
     }
 
     public static String expired(String... topics) {

@@ -1,0 +1,29 @@
+package dev.flowcast.bench;
+
+/**
+ * The measured window in epoch microseconds: warm-up before it and the drain after it are excluded from every
+ * figure. Set by the main thread once the clients are subscribed; read by every selector and publisher thread.
+ */
+final class Window {
+
+    private volatile long start = Long.MAX_VALUE;
+    private volatile long end = Long.MAX_VALUE;
+
+    /** Opens the window {@code warmupMicros} from {@code now} for {@code durationMicros}. */
+    void set(long startMicros, long endMicros) {
+        end = endMicros;
+        start = startMicros;
+    }
+
+    long start() {
+        return start;
+    }
+
+    long end() {
+        return end;
+    }
+
+    double seconds() {
+        return (end - start) / 1e6;
+    }
+}

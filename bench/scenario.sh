@@ -114,5 +114,5 @@ fi
 pid_list=$(IFS=,; echo "${pids[*]}")
 echo "[scenario.sh] $server $scenario, server PIDs $pid_list, load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out" >&2
 java ${LOADGEN_JVM:--Xms512m -Xmx2g -XX:+UseParallelGC} -cp "target/bench/classes:$(cat target/bench/classpath.txt)" \
-  dev.flowcast.bench.LoadGenerator --scenario="$scenario" "${targets[@]}" --server-pid="$pid_list" "$@" | tee -a "$out"
+  dev.flowcast.bench.LoadGenerator --scenario="$scenario" "${targets[@]}" --server-pid="$pid_list" "$@" 2>&1 | tee -a "$out"
 echo "[scenario.sh] report kept in $out" >&2

@@ -31,6 +31,7 @@ public final class LoadGenerator {
 
     private static final String WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final long PROGRESS_EVERY_MILLIS = 5_000;
+    private static final long DRAIN_STALL_MILLIS = 20_000;
 
     private final Options options;
     private final MicroClock clock = new MicroClock();
@@ -234,7 +235,10 @@ public final class LoadGenerator {
         return expected;
     }
 
-    /** Waits until every expected delivery arrived, nothing arrived for 5 s, or {@code --drain} ran out. */
+    /**
+     * Waits until every expected delivery arrived, nothing arrived for {@link #DRAIN_STALL_MILLIS}, or
+     * {@code --drain} ran out. The stall bound is long because a saturated server delivers in bursts seconds apart.
+     */
     private void drain(long expected) throws InterruptedException {
         long deadline = System.currentTimeMillis() + options.drainSeconds * 1000L;
         long last = -1;
@@ -247,8 +251,8 @@ public final class LoadGenerator {
             if (delivered != last) {
                 last = delivered;
                 lastChange = System.currentTimeMillis();
-            } else if (System.currentTimeMillis() - lastChange > 5_000) {
-                log("draining: no delivery for 5 s, stopping at " + delivered + " of " + expected);
+            } else if (System.currentTimeMillis() - lastChange > DRAIN_STALL_MILLIS) {
+                log("draining: no delivery for " + DRAIN_STALL_MILLIS / 1000 + " s, stopping at " + delivered + " of " + expected);
                 return;
             }
             Thread.sleep(100); // polling the loops' progress, not synchronising a test

@@ -31,7 +31,8 @@ final class Options {
               --batch=B       events per request: 1 = POST /api/topics/{t}/events, >1 = POST /api/events (1)
               --payload=BYTES size of each event's data (60)
               --warmup=S      seconds of load before measuring (10); --duration=S measured seconds (30)
-              --drain=S       at most this long to wait for the last deliveries after publishing stops (30)
+              --drain=S       at most this long to wait for the last deliveries after the window (60); stops
+                              earlier once all arrived, or when nothing arrived for 20 s
               --idle=S        idle mode: connect and subscribe, publish nothing, measure for S seconds
               --threads=N     selector threads for the clients (2)
               --server-pid=P[,P...]  server processes whose CPU and RSS are reported
@@ -45,7 +46,7 @@ final class Options {
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("clients", "100"), Map.entry("topics", "1"), Map.entry("rate", "100"),
             Map.entry("inflight", "16"), Map.entry("batch", "1"), Map.entry("payload", "60"),
-            Map.entry("warmup", "10"), Map.entry("duration", "30"), Map.entry("drain", "30"), Map.entry("idle", "0"),
+            Map.entry("warmup", "10"), Map.entry("duration", "30"), Map.entry("drain", "60"), Map.entry("idle", "0"),
             Map.entry("threads", "2"), Map.entry("connect-timeout", "180"), Map.entry("max-connecting", "256"),
             Map.entry("private", "false"), Map.entry("server-gc", "false"), Map.entry("server-pid", ""),
             Map.entry("publish", "none"), Map.entry("ws", ""), Map.entry("scenario", "custom"));

@@ -52,8 +52,11 @@ final class FrameScanner {
         };
     }
 
-    /** Index just after the first {@code pattern} in {@code b[from, end)}, or -1. */
+    /** Index just after the first {@code pattern} in {@code b[from, end)}, or -1 (also when {@code from} is -1). */
     static int indexAfter(byte[] b, int from, int end, byte[] pattern) {
+        if (from < 0) {
+            return -1;
+        }
         byte first = pattern[0];
         for (int i = from, last = end - pattern.length; i <= last; i++) {
             if (b[i] == first && startsWith(b, i, pattern)) {
@@ -63,8 +66,11 @@ final class FrameScanner {
         return -1;
     }
 
-    /** Index just after the last {@code pattern} in {@code b[from, end)}, or -1. */
+    /** Index just after the last {@code pattern} in {@code b[from, end)}, or -1 (also when {@code from} is -1). */
     static int lastIndexAfter(byte[] b, int from, int end, byte[] pattern) {
+        if (from < 0) {
+            return -1;
+        }
         byte first = pattern[0];
         for (int i = end - pattern.length; i >= from; i--) {
             if (b[i] == first && startsWith(b, i, pattern)) {

@@ -41,6 +41,7 @@ final class SubscriberLoop implements Runnable {
     private int subscribed;
     private int failed;
     private int closedAfterSubscribe;
+    private int bugs;
 
     volatile int subscribedCount;
     volatile int failedCount;
@@ -106,6 +107,14 @@ final class SubscriberLoop implements Runnable {
             }
         } catch (IOException e) {
             client.failure(e.getClass().getSimpleName() + ": " + e.getMessage());
+            client.close();
+        } catch (RuntimeException e) {
+            // a bug of ours on one client's bytes must neither kill the thread (and silently every other client
+            // of this loop) nor go unnoticed: the client is given up, counted, and the first trace printed
+            if (bugs++ == 0) {
+                e.printStackTrace();
+            }
+            client.failure("generator bug: " + e);
             client.close();
         }
     }

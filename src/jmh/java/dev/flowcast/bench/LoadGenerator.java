@@ -121,8 +121,18 @@ public final class LoadGenerator {
         while (true) {
             int subscribed = loops.stream().mapToInt(l -> l.subscribedCount).sum();
             int failed = loops.stream().mapToInt(l -> l.failedCount).sum();
-            if (subscribed + failed >= options.clients || System.currentTimeMillis() > deadline) {
+            if (subscribed + failed >= options.clients) {
                 log("subscribed " + subscribed + ", failed " + failed + " of " + options.clients);
+                return subscribed;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                loops.forEach(SubscriberLoop::giveUpPending);
+                while (!loops.stream().allMatch(l -> l.gaveUp)) {
+                    Thread.sleep(10); // waiting for the loops to close what is pending
+                }
+                subscribed = loops.stream().mapToInt(l -> l.subscribedCount).sum();
+                log("--connect-timeout ran out: " + subscribed + " subscribed; the other "
+                        + (options.clients - subscribed) + " clients are given up");
                 return subscribed;
             }
             if (System.currentTimeMillis() > nextLog) {

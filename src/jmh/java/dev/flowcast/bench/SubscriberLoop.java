@@ -43,6 +43,10 @@ final class SubscriberLoop implements Runnable {
     private int closedAfterSubscribe;
     private int bugs;
 
+    /** Set by {@link #giveUpPending()}; the loop then abandons every client not subscribed yet. */
+    private volatile boolean giveUp;
+    /** Set by the loop once it has done so. */
+    volatile boolean gaveUp;
     volatile int subscribedCount;
     volatile int failedCount;
     volatile int closedCount;
@@ -67,6 +71,9 @@ final class SubscriberLoop implements Runnable {
         try (Selector s = Selector.open()) {
             selector = s;
             while (!stopping) {
+                if (giveUp && !gaveUp) {
+                    abandonPending();
+                }
                 startConnects();
                 s.select(10);
                 stats.windowStart = window.start();
@@ -88,6 +95,33 @@ final class SubscriberLoop implements Runnable {
         } catch (IOException e) {
             throw new IllegalStateException("selector failed", e);
         }
+    }
+
+    /**
+     * Asks the loop to stop connecting and close every client that has not subscribed yet (the connect timeout
+     * ran out), so an idle measurement sees only settled, subscribed connections; {@link #gaveUp} says when done.
+     */
+    void giveUpPending() {
+        giveUp = true;
+        Selector s = selector;
+        if (s != null) {
+            s.wakeup();
+        }
+    }
+
+    private void abandonPending() {
+        nextToConnect = clients.size();
+        for (WsClient client : clients) {
+            if (client.state != WsClient.State.SUBSCRIBED && client.state != WsClient.State.CLOSED) {
+                client.failure("not subscribed within --connect-timeout");
+                if (client.state == WsClient.State.NEW) {
+                    client.state = WsClient.State.CLOSED; // never opened: nothing to close, not counted
+                } else {
+                    client.close();
+                }
+            }
+        }
+        gaveUp = true;
     }
 
     private void handle(SelectionKey key, WsClient client) {

@@ -13,7 +13,8 @@
 # Needs: `mvn -B package -DskipTests` done for flowcast; `npm ci` in bench/node-ws for node/flood (done here if
 # missing). FLOWCAST_PUBLISH_KEY and FLOWCAST_AUTH_SECRET are taken from the environment, or made up for the run.
 # The report is printed and kept in target/bench/results/. Override ports with BENCH_PORT (first HTTP port) and
-# BENCH_HZ_PORT (first Hazelcast port); the Hazelcast cluster name is unique to the run.
+# BENCH_HZ_PORT (first Hazelcast port), the readiness wait with BENCH_READY_TIMEOUT (600 s: three Payara Micro
+# members took over 300 s to start on a box with load average 20-30); the Hazelcast cluster name is unique to the run.
 set -euo pipefail
 
 server=${1:?usage: bench/scenario.sh node|flowcast|flowcast3|flood SCENARIO [options]}
@@ -88,7 +89,7 @@ case $server in
     [ -f target/flowcast-microbundle.jar ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 1; }
     start_flowcast 0 ""
     port=${BENCH_PORT:-8110}
-    wait_ready "http://127.0.0.1:$port/health/ready" 300
+    wait_ready "http://127.0.0.1:$port/health/ready" "${BENCH_READY_TIMEOUT:-600}"
     targets=(--ws="ws://127.0.0.1:$port/ws" --publish="http://127.0.0.1:$port")
     ;;
   flowcast3)
@@ -100,7 +101,7 @@ case $server in
       start_flowcast "$i" "$members"
       ws="$ws${ws:+,}ws://127.0.0.1:$((base + i))/ws"
     done
-    for i in 0 1 2; do wait_ready "http://127.0.0.1:$((base + i))/health/ready" 300; done
+    for i in 0 1 2; do wait_ready "http://127.0.0.1:$((base + i))/health/ready" "${BENCH_READY_TIMEOUT:-600}"; done
     targets=(--ws="$ws" --publish="http://127.0.0.1:$base")
     ;;
   *) echo "unknown server $server" >&2; exit 2 ;;

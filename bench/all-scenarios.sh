@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every scenario of docs/benchmarks.md, against the Node reference and Flowcast, one after the other (about 25 min
-# on an idle machine, more on a busy one), then the generator's own capacity against the flooder. Reports land in
+# Every scenario of docs/benchmarks.md, against the Node reference and Flowcast, one after the other (55 min
+# on the busy shared machine, mostly Payara start-ups), then the generator's own capacity against the flooder. Reports land in
 # target/bench/results/; `grep -h '^RESULT' target/bench/results/*.txt` gives one machine-readable line per run.
 # Needs `mvn -B package -DskipTests` first. Extra arguments go to every generator run (e.g. --duration=60).
 set -uo pipefail

@@ -9,7 +9,10 @@ final class Window {
     private volatile long start = Long.MAX_VALUE;
     private volatile long end = Long.MAX_VALUE;
 
-    /** Opens the window {@code warmupMicros} from {@code now} for {@code durationMicros}. */
+    /**
+     * Sets the window to {@code [startMicros, endMicros)}; the end is written first, so a reader that sees the new
+     * start also sees its end.
+     */
     void set(long startMicros, long endMicros) {
         end = endMicros;
         start = startMicros;

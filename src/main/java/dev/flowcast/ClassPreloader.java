@@ -2,6 +2,7 @@ package dev.flowcast;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -80,8 +81,8 @@ final class ClassPreloader {
         try {
             Path location = Path.of(source.getLocation().toURI());
             return Files.isDirectory(location) ? location : null;
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            return null;
+        } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
+            return null; // WildFly: a vfs: URL, no file system to walk (and no need: its loader stays usable)
         }
     }
 }

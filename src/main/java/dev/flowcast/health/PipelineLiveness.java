@@ -8,23 +8,24 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Liveness;
+import java.util.Map;
 
 /**
  * Live = no stage is stalled (see {@link StallCheck}): a stage with queued work and no progress for
  * {@code flowcast.health.stall-seconds} is reported DOWN, named in the data, so an orchestrator restarts a node
  * whose pipeline is stuck instead of one that is merely busy or idle.
  *
- * <p>Before the pipeline starts (and after it drained) there is nothing to be stuck: UP. Threading: called by the
- * health endpoint on request threads; reads stage stats only.
+ * <p>Before the pipeline starts (and after it drained) there is nothing to be stuck: UP. Served by
+ * {@link MicroProfileLiveness} or {@link HealthServlet}. Threading: called on request threads; reads stage stats
+ * only.
  */
-@Liveness
 @ApplicationScoped
-public class PipelineLiveness implements HealthCheck {
+public class PipelineLiveness {
+
+    /** The check's name in the health report. */
+    public static final String NAME = "flowcast-stages";
 
     @Inject
     Settings settings;
@@ -42,20 +43,18 @@ public class PipelineLiveness implements HealthCheck {
         check = new StallCheck(Duration.ofSeconds(settings.healthStallSeconds()));
     }
 
-    @Override
-    public HealthCheckResponse call() {
+    public CheckResult check() {
         List<StallCheck.Stall> stalls = check.stalls(Arrays.asList(ingest.stage(), delivery.stage()));
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("flowcast-stages")
-                .status(stalls.isEmpty())
-                .withData("stallSeconds", check.threshold().toSeconds());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("stallSeconds", check.threshold().toSeconds());
         if (!stalls.isEmpty()) {
-            response.withData("stalled", String.join(",", stalls.stream().map(StallCheck.Stall::stage).toList()));
+            data.put("stalled", String.join(",", stalls.stream().map(StallCheck.Stall::stage).toList()));
         }
         for (StallCheck.Stall stall : stalls) {
-            response.withData(stall.stage() + ".sinceLastProgressMs", stall.sinceLastProgress().toMillis())
-                    .withData(stall.stage() + ".depth", stall.depth())
-                    .withData(stall.stage() + ".inFlight", stall.inFlight());
+            data.put(stall.stage() + ".sinceLastProgressMs", stall.sinceLastProgress().toMillis());
+            data.put(stall.stage() + ".depth", (long) stall.depth());
+            data.put(stall.stage() + ".inFlight", (long) stall.inFlight());
         }
-        return response.build();
+        return new CheckResult(NAME, stalls.isEmpty(), data);
     }
 }

@@ -4,17 +4,19 @@ import dev.flowcast.Lifecycle;
 import dev.flowcast.cluster.HazelcastNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
+import java.util.Map;
 
 /**
  * Ready = this node's Hazelcast member (or client) is up and the pipeline started (contract §4). It does not
  * wait for the other configured members.
+ *
+ * <p>Served by {@link MicroProfileReadiness} or {@link HealthServlet}. Threading: called on request threads.
  */
-@Readiness
 @ApplicationScoped
-public class PipelineReadiness implements HealthCheck {
+public class PipelineReadiness {
+
+    /** The check's name in the health report. */
+    public static final String NAME = "flowcast-pipeline";
 
     @Inject
     Lifecycle lifecycle;
@@ -22,11 +24,7 @@ public class PipelineReadiness implements HealthCheck {
     @Inject
     HazelcastNode hazelcast;
 
-    @Override
-    public HealthCheckResponse call() {
-        return HealthCheckResponse.named("flowcast-pipeline")
-                .status(lifecycle.isReady())
-                .withData("members", hazelcast.memberCount())
-                .build();
+    public CheckResult check() {
+        return new CheckResult(NAME, lifecycle.isReady(), Map.of("members", (long) hazelcast.memberCount()));
     }
 }

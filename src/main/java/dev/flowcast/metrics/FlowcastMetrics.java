@@ -2,126 +2,151 @@ package dev.flowcast.metrics;
 
 import dev.flowcast.stage.OverflowPolicy;
 import dev.flowcast.stage.Stage;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
-import org.eclipse.microprofile.metrics.Timer;
-import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
- * Flowcast's application metrics on MicroProfile Metrics (served at {@code /metrics}).
+ * Flowcast's application metrics, kept in the application itself: {@link LongAdder} counters, the delivery
+ * latency in HdrHistogram ({@link LatencyRecorder}) and the registered gauges. They feed {@code /api/stats} and the
+ * console, and the exporters read them: MicroProfile Metrics where the server has it ({@link MicroProfileExport},
+ * synced by the stats tick), else the WAR's own Prometheus endpoint ({@link PrometheusServlet}). Plain Java on
+ * purpose: no server API, so the WAR deploys on servers without MicroProfile Metrics.
  *
- * <p>Counters and the delivery timer are created once at start; gauges are registered by whoever owns the
- * value ({@link #stageGauges}, {@link #gauge}). Threading: every method is thread-safe; the hot-path ones
- * ({@link #delivered}) do one counter increment, one timer update and one wait-free histogram record.
+ * <p>Threading: every method is thread-safe. The hot-path ones ({@link #delivered(long)}, called once per event per
+ * client) do one {@code LongAdder} increment and one wait-free HdrHistogram record, nothing else: no MicroProfile
+ * call, no allocation. Gauges are registered a few times at start; a gauge registered again under the same name and
+ * tags replaces the first, so their number stays bounded by the distinct ids.
  */
 @ApplicationScoped
 public class FlowcastMetrics {
 
-    @Inject
-    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
-    MetricRegistry registry;
+    /** The policies that discard events, each with its own {@code flowcast.events.dropped} counter. */
+    public static final List<OverflowPolicy> DROPPING_POLICIES = List.of(OverflowPolicy.DROP_OLDEST,
+            OverflowPolicy.DROP_NEWEST);
 
-    private Counter accepted;
-    private Counter rejected;
-    private Counter delivered;
-    private Counter gaps;
-    private Counter clientsCut;
-    private Timer latency;
-    private final Map<OverflowPolicy, Counter> dropped = new EnumMap<>(OverflowPolicy.class);
-    /** The recent-latency view for /api/stats and the console, fed beside the timer. */
-    private final LatencyRecorder recentLatency = new LatencyRecorder();
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder gaps = new LongAdder();
+    private final LongAdder clientsCut = new LongAdder();
+    private final Map<OverflowPolicy, LongAdder> dropped = new EnumMap<>(OverflowPolicy.class);
+    private final LatencyRecorder latency = new LatencyRecorder();
+    private final Map<String, MetricGauge> gauges = new ConcurrentHashMap<>();
 
-    @PostConstruct
-    void register() {
-        accepted = registry.counter(MetricNames.EVENTS_ACCEPTED);
-        rejected = registry.counter(MetricNames.EVENTS_REJECTED);
-        delivered = registry.counter(MetricNames.EVENTS_DELIVERED);
-        gaps = registry.counter(MetricNames.GAPS);
-        clientsCut = registry.counter(MetricNames.CLIENTS_CUT);
-        latency = registry.timer(MetricNames.DELIVERY_LATENCY);
-        for (OverflowPolicy policy : new OverflowPolicy[] {OverflowPolicy.DROP_OLDEST, OverflowPolicy.DROP_NEWEST}) {
-            dropped.put(policy, registry.counter(MetricNames.EVENTS_DROPPED, new Tag(MetricNames.TAG_POLICY, policy.settingName())));
+    public FlowcastMetrics() {
+        for (OverflowPolicy policy : DROPPING_POLICIES) {
+            dropped.put(policy, new LongAdder());
         }
     }
 
     public void accepted(int count) {
-        accepted.inc(count);
+        accepted.add(count);
     }
 
     public void rejected(int count) {
-        rejected.inc(count);
+        rejected.add(count);
     }
 
     public void dropped(OverflowPolicy policy) {
-        Counter counter = dropped.get(policy);
+        LongAdder counter = dropped.get(policy);
         if (counter != null) {
-            counter.inc();
+            counter.increment();
         }
     }
 
-    /** One event written to one client, {@code latencyMicros} after it was accepted. */
+    /** One event written to one client, {@code latencyMicros} after it was accepted. Hot path: wait-free. */
     public void delivered(long latencyMicros) {
-        delivered.inc();
-        latency.update(Duration.ofNanos(Math.max(0, latencyMicros) * 1_000));
-        recentLatency.record(latencyMicros);
+        delivered.increment();
+        latency.record(latencyMicros);
+    }
+
+    /** {@code count} deliveries with the same latency (one frame written to several clients). Hot path: wait-free. */
+    public void delivered(int count, long latencyMicros) {
+        if (count > 0) {
+            delivered.add(count);
+            latency.record(latencyMicros, count);
+        }
     }
 
     public void gaps(long count) {
-        gaps.inc(count);
+        gaps.add(count);
     }
 
     public void clientCut() {
-        clientsCut.inc();
+        clientsCut.increment();
     }
 
     /** Depth, capacity and in-flight gauges of a stage, tagged with its name. */
     public void stageGauges(Stage<?> stage) {
-        Tag tag = new Tag(MetricNames.TAG_STAGE, stage.name());
-        registry.gauge(MetricNames.QUEUE_DEPTH, stage, s -> s.stats().depth(), tag);
-        registry.gauge(MetricNames.QUEUE_CAPACITY, stage, s -> s.stats().capacity(), tag);
-        registry.gauge(MetricNames.STAGE_INFLIGHT, stage, s -> s.stats().inFlight(), tag);
+        Map<String, String> tag = Map.of(MetricNames.TAG_STAGE, stage.name());
+        register(new MetricGauge(MetricNames.QUEUE_DEPTH, tag, () -> stage.stats().depth()));
+        register(new MetricGauge(MetricNames.QUEUE_CAPACITY, tag, () -> stage.stats().capacity()));
+        register(new MetricGauge(MetricNames.STAGE_INFLIGHT, tag, () -> stage.stats().inFlight()));
     }
 
     /** A gauge read from {@code supplier} at every scrape. */
     public <T extends Number> void gauge(String name, Supplier<T> supplier) {
-        registry.gauge(name, supplier);
+        register(new MetricGauge(name, Map.of(), supplier));
     }
 
-    /** Counters as numbers, for the stats snapshot. */
+    private void register(MetricGauge gauge) {
+        gauges.put(gauge.id(), gauge);
+    }
+
+    /** The current value of the gauge registered under {@code id} ({@link MetricGauge#id()}); 0 when there is none. */
+    double readGauge(String id) {
+        MetricGauge gauge = gauges.get(id);
+        return gauge == null ? 0 : gauge.read();
+    }
+
+    /** Every registered gauge, in no particular order. */
+    public List<MetricGauge> gauges() {
+        return new ArrayList<>(gauges.values());
+    }
+
+    /** Counters as numbers, for the stats snapshot and the exporters. */
     public long acceptedCount() {
-        return accepted.getCount();
+        return accepted.sum();
     }
 
     public long rejectedCount() {
-        return rejected.getCount();
+        return rejected.sum();
     }
 
     public long deliveredCount() {
-        return delivered.getCount();
+        return delivered.sum();
     }
 
     public long gapsCount() {
-        return gaps.getCount();
+        return gaps.sum();
     }
 
     public long droppedCount() {
-        return dropped.values().stream().mapToLong(Counter::getCount).sum();
+        long sum = 0;
+        for (LongAdder counter : dropped.values()) {
+            sum += counter.sum();
+        }
+        return sum;
+    }
+
+    /** Events discarded under {@code policy}; 0 for a policy that never discards. */
+    public long droppedCount(OverflowPolicy policy) {
+        LongAdder counter = dropped.get(policy);
+        return counter == null ? 0 : counter.sum();
     }
 
     public long clientsCutCount() {
-        return clientsCut.getCount();
+        return clientsCut.sum();
     }
 
-    /** Delivery latency of the last few seconds (HdrHistogram), recorded with every timer update. */
+    /** Delivery latency: the recent window for /api/stats, every value once for the exporters. */
     public LatencyRecorder recentLatency() {
-        return recentLatency;
+        return latency;
     }
 }

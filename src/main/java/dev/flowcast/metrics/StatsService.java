@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ import org.HdrHistogram.Histogram;
  * every member's (through {@link ClusterStats}), the cluster's totals, and the last minutes of chart points.
  *
  * <p>A tick every second samples the counter rates, rolls the latency window, publishes this member's snapshot
- * to the cluster map and appends a chart point. It starts after the pipeline (observer priority after
+ * to the cluster map, appends a chart point and brings the server's metrics up to date ({@link MetricsExport}: the
+ * hot path only counts in the application, the tick copies the counts out). It starts after the pipeline (observer priority after
  * {@code Lifecycle}'s) and stops before the pipeline drains, removing this member's entry at once.
  *
  * <p>Threading: thread-safe. {@link #view()} and {@link #history()} are called by request threads; the tick runs
@@ -54,6 +56,10 @@ public class StatsService {
 
     @Resource
     ManagedScheduledExecutorService scheduler;
+
+    /** MicroProfile Metrics where the server has it; none elsewhere (the WAR serves /metrics itself there). */
+    @Inject
+    Instance<MetricsExport> exports;
 
     private final CounterRates rates = new CounterRates();
     private final StatsHistory history = new StatsHistory(HISTORY_POINTS);
@@ -158,6 +164,13 @@ public class StatsService {
         } catch (RuntimeException e) {
             // never let an exception cancel the periodic task silently
             LOG.log(Level.WARNING, "stats tick failed", e);
+        }
+        try { // apart from the above: a cluster hiccup must not hold back the server's metrics
+            for (MetricsExport export : exports) {
+                export.sync();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "metrics export failed", e);
         }
     }
 }

@@ -64,6 +64,11 @@ public final class Api {
                 .header("Authorization", "Bearer " + PUBLISH_KEY).GET().build());
     }
 
+    /** A GET of an absolute URI (e.g. {@link FlowcastDeployment#metrics}). */
+    public static HttpResponse<String> get(URI uri) {
+        return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build());
+    }
+
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build());
     }

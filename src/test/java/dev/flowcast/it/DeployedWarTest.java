@@ -9,9 +9,10 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
- * Base of the Arquillian tests: each subclass gets its own Payara Micro with the real {@code target/flowcast.war}
- * deployed, and talks to it as a client over loopback. Subclasses carry {@code @ExtendWith(ArquillianExtension)}
- * and {@code @RunAsClient} themselves.
+ * Base of the Arquillian tests: each subclass gets the real {@code target/flowcast.war} deployed into the server of
+ * the run (its own Payara Micro by default; one WildFly or Payara Server for the whole run with {@code -Pwildfly} or
+ * {@code -Ppayara-server}), and talks to it as a client over loopback. Subclasses carry
+ * {@code @ExtendWith(ArquillianExtension)} and {@code @RunAsClient} themselves.
  */
 abstract class DeployedWarTest {
 
@@ -33,12 +34,13 @@ abstract class DeployedWarTest {
     }
 
     /**
-     * A sample of an application metric from {@code /metrics} (Prometheus text), 0 when not exported yet.
+     * A sample of an application metric from {@code /metrics} (Prometheus text; the server's or the WAR's own, see
+     * {@link FlowcastDeployment#metrics}), 0 when not exported yet.
      *
      * @param name the Prometheus name, e.g. {@code flowcast_clients_cut_total}
      */
     static long metric(URI base, String name) {
-        String metrics = Api.getAbsolute(base, "/metrics?scope=application").body();
+        String metrics = Api.get(FlowcastDeployment.metrics(base)).body();
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(metrics);
         return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }

@@ -7,8 +7,15 @@ import java.net.URL;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
-/** The deployment of every Arquillian test: the real {@code target/flowcast.war} that {@code mvn package} built. */
+/**
+ * The deployment of every Arquillian test: the real {@code target/flowcast.war} that {@code mvn package} built, and
+ * where its operations endpoints are on the server the tests run on ({@code -Dflowcast.it.server}, set by the pom's
+ * profiles: {@code payara-micro}, {@code wildfly}, {@code payara-server}).
+ */
 public final class FlowcastDeployment {
+
+    /** The server of this test run. */
+    public static final String SERVER = System.getProperty("flowcast.it.server", "payara-micro");
 
     private FlowcastDeployment() {
     }
@@ -32,5 +39,32 @@ public final class FlowcastDeployment {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException(base.toString(), e);
         }
+    }
+
+    /** True when the server has MicroProfile Metrics and Health (Payara), false where the WAR serves its own (WildFly). */
+    public static boolean serverHasMicroProfileOperations() {
+        return !"wildfly".equals(SERVER);
+    }
+
+    /**
+     * Flowcast's application metrics in Prometheus text: the server's MicroProfile Metrics at the server root on
+     * Payara, the WAR's own {@code /metrics} under its context root elsewhere (README: "Metrics").
+     */
+    public static URI metrics(URI base) {
+        return serverHasMicroProfileOperations() ? root(base, "/metrics?scope=application") : under(base, "metrics");
+    }
+
+    /** A health endpoint ({@code ready}, {@code live}): the server's MicroProfile Health on Payara, the WAR's own elsewhere. */
+    public static URI health(URI base, String which) {
+        return serverHasMicroProfileOperations() ? root(base, "/health/" + which) : under(base, "health/" + which);
+    }
+
+    private static URI root(URI base, String absolutePath) {
+        return URI.create(base.getScheme() + "://" + base.getAuthority() + absolutePath);
+    }
+
+    private static URI under(URI base, String relativePath) {
+        String b = base.toString();
+        return URI.create((b.endsWith("/") ? b : b + "/") + relativePath);
     }
 }

@@ -76,4 +76,26 @@ class LatencyRecorderTest {
         assertThat(recent.getTotalCount()).isEqualTo(2);
         assertThat(recent.getMinValue()).isZero();
     }
+
+    @Test
+    void drainUnexported_handsEveryValueToTheExporterExactlyOnce_whateverRollsHappenedBetween() {
+        recorder.record(1_000);
+        recorder.recent(0); // a request rolls in between
+        recorder.record(2_000, 3);
+        Histogram first = new Histogram(2);
+        recorder.drainUnexported(SECOND, first);
+        recorder.record(3_000);
+        recorder.roll(2 * SECOND);
+        Histogram second = new Histogram(2);
+        recorder.drainUnexported(3 * SECOND, second);
+        Histogram third = new Histogram(2);
+        recorder.drainUnexported(4 * SECOND, third);
+
+        assertThat(first.getTotalCount()).isEqualTo(4);
+        assertThat(second.getTotalCount()).isEqualTo(1);
+        assertThat(second.getMaxValue()).isBetween(2_990L, 3_010L);
+        assertThat(third.getTotalCount()).isZero();
+        assertThat(recorder.recorded()).isEqualTo(5);
+        assertThat(recorder.recordedSumMicros()).isBetween(9_900.0, 10_100.0);
+    }
 }

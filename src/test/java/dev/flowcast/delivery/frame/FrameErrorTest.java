@@ -38,9 +38,10 @@ class FrameErrorTest {
     }
 
     @Test
-    void shouldNameEveryCodeAsTheContractDoes_plusUnavailableForServerSideRefusals() {
+    void shouldNameEveryCodeAsTheContractDoes() {
         assertThat(ErrorCode.values()).extracting(ErrorCode::wireName).containsExactly(
-                "bad_frame", "unknown_type", "bad_topic", "unauthorized", "too_many_subscriptions", "unavailable");
+                "bad_frame", "unknown_type", "bad_topic", "unauthorized", "too_many_subscriptions", "rate_limited",
+                "unavailable");
     }
 
     @Property(tries = 2000)

@@ -20,6 +20,9 @@ public final class TestSettings {
         s.clusterMembers = Optional.empty();
         s.clusterClient = Optional.empty();
         s.durability = "memory";
+        s.storeUrl = Optional.empty();
+        s.storeUser = Optional.empty();
+        s.storePassword = Optional.empty();
         s.queueCapacity = 10000;
         s.queueOverflow = "reject";
         s.queueOfferTimeoutMs = 1000;

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NodeProcess implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(480); // a shared, loaded 2-core box: several starts at once take minutes
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(900); // a shared 2-core box under load (avg 25-50): starts took 5-8 min
 
     private final Process process;
     private final int port;

@@ -125,7 +125,7 @@ class PersistentRestartIT {
         unreachable.put("FLOWCAST_CLUSTER_PORT", "6175");
         unreachable.remove("FLOWCAST_CLUSTER_MEMBERS");
         try (NodeProcess refused = NodeProcess.launch("persistent-refused", unreachable)) {
-            String log = refused.awaitLog("refuses to start", Duration.ofSeconds(240));
+            String log = refused.awaitLog("refuses to start", Duration.ofSeconds(900));
             assertThat(log).contains("jdbc:postgresql://127.0.0.1:1/flowcast").contains("cannot be reached");
             assertThat(readyStatus(refused)).isNotEqualTo(200);
         }

@@ -39,6 +39,8 @@ class ReplicatedClusterIT {
             "FLOWCAST_SHUTDOWN_DRAIN_TIMEOUT_MS", "5000");
     /** One event every 20 ms per publisher: 50 events/s per node. */
     private static final long PAUSE_MICROS = 20_000;
+    /** Publish until closed (bounded all the same: a node start on a loaded box can take minutes). */
+    private static final int UNTIL_CLOSED = 100_000;
 
     private static final List<NodeProcess> nodes = new ArrayList<>();
 
@@ -120,13 +122,13 @@ class ReplicatedClusterIT {
             String epoch = onB.subscribeAndWait(topic).getString("epoch");
             List<String> accepted = new ArrayList<>();
             NodeProcess d;
-            try (SteadyPublisher toA = new SteadyPublisher(a, KEY, topic, PAUSE_MICROS, 2_000);
-                 SteadyPublisher toB = new SteadyPublisher(b, KEY, topic, PAUSE_MICROS, 2_000)) {
+            try (SteadyPublisher toA = new SteadyPublisher(a, KEY, topic, PAUSE_MICROS, UNTIL_CLOSED);
+                 SteadyPublisher toB = new SteadyPublisher(b, KEY, topic, PAUSE_MICROS, UNTIL_CLOSED)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> toA.accepted().size() >= 30);
                 d = NodeProcess.start("replicated-d", ENV); // joins while A and B take events
                 nodes.add(d);
                 try (WsTestClient onD = WsTestClient.connect(d.base());
-                     SteadyPublisher toD = new SteadyPublisher(d, KEY, topic, PAUSE_MICROS, 2_000)) {
+                     SteadyPublisher toD = new SteadyPublisher(d, KEY, topic, PAUSE_MICROS, UNTIL_CLOSED)) {
                     onD.subscribeAndWait(topic);
                     await().atMost(Duration.ofSeconds(60)).until(() -> toD.accepted().size() >= 30);
                     b.signalTerm(); // leaves gracefully while everyone publishes
@@ -169,8 +171,9 @@ class ReplicatedClusterIT {
 
     /** Waits until the client saw every accepted id; returns its events. */
     private static List<JsonObject> awaitAll(WsTestClient client, String topic, List<String> accepted) {
+        Set<String> wanted = new HashSet<>(accepted);
         return await().atMost(Duration.ofSeconds(60)).until(() -> client.events(topic),
-                events -> ids(events).containsAll(accepted));
+                events -> new HashSet<>(ids(events)).containsAll(wanted));
     }
 
     /** Seqs 1..N consecutive, every id once, every accepted id present. */

@@ -1,6 +1,8 @@
 package dev.flowcast;
 
 import dev.flowcast.cluster.EventBus;
+import dev.flowcast.cluster.EventStore;
+import dev.flowcast.cluster.JdbcEventStore;
 import dev.flowcast.cluster.HazelcastNode;
 import dev.flowcast.cluster.TopicHistory;
 import dev.flowcast.config.Settings;
@@ -71,6 +73,7 @@ public class Lifecycle {
 
     private volatile boolean ready;
     private volatile EventBus bus;
+    private volatile EventStore store;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final Thread shutdownHook = new Thread(this::drainAndClose, "flowcast-graceful-stop");
@@ -87,12 +90,14 @@ public class Lifecycle {
         if (settings.adminPassword().isEmpty()) {
             LOG.warning("flowcast.admin.password is not set: the admin console refuses every login");
         }
+        store = openStore();
         var instance = hazelcast.start();
-        TopicHistory history = new TopicHistory(instance);
+        TopicHistory history = new TopicHistory(instance, settings.historySize(), settings.historyTtlSeconds(), store).start();
         bus = new EventBus(instance);
         metrics.gauge(MetricNames.CLUSTER_MEMBERS, hazelcast::memberCount);
         delivery.start(threads, scheduler, history, bus);
-        ingest.start(threads, history, bus);
+        ingest.start(threads, history, bus, store, hazelcast::memberCount);
+        LOG.info(() -> "durability " + settings.durability() + ": " + promise());
         if (settings.demoEnabled()) {
             demo.start(scheduler);
         }
@@ -111,8 +116,32 @@ public class Lifecycle {
             // the hook is running or ran: drainAndClose below waits for it
         }
         drainAndClose();
-        hazelcast.stop();
         LOG.info("Flowcast stopped");
+    }
+
+    /**
+     * The {@code persistent} store, or null in the other modes. A store that cannot be reached refuses the start,
+     * saying why (the cluster is not joined: a member without its store must not number events).
+     */
+    private EventStore openStore() {
+        if (!"persistent".equals(settings.durability())) {
+            return null;
+        }
+        try {
+            return JdbcEventStore.open(settings.storeUrl().orElseThrow(), settings.storeUser().orElse(null),
+                    settings.storePassword().orElse(null), settings.stageWorkers() + 2, settings.historySize());
+        } catch (EventStore.StoreUnavailable e) {
+            throw new IllegalStateException("Flowcast refuses to start: flowcast.durability=persistent and "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private String promise() {
+        return switch (settings.durability()) {
+            case "replicated" -> "a 202 means the event is numbered and held by two members";
+            case "persistent" -> "a 202 means the event is numbered, held by two members and written to the store";
+            default -> "a 202 means the event is in this member's memory";
+        };
     }
 
     /**
@@ -131,7 +160,10 @@ public class Lifecycle {
     }
 
     /**
-     * Stops taking work, drains the stages and closes every socket with 1001 after its outbox flushed; once.
+     * Stops taking work, drains the stages, closes every socket with 1001 after its outbox flushed, then leaves the
+     * cluster gracefully; once. Every step takes its time from one budget, {@code flowcast.shutdown.drain-timeout-ms}
+     * for the drain, so the drain fits Payara's grace period, which is set to it; the leave after it is bounded by
+     * Hazelcast's graceful-leave wait, set to the same time (usually it takes well under a second).
      * Runs from the JVM shutdown hook on SIGTERM, or from the undeploy observer, whichever comes first; the
      * other caller waits for it to finish.
      *
@@ -144,7 +176,7 @@ public class Lifecycle {
     private void drainAndClose() {
         if (!stopping.compareAndSet(false, true)) {
             try {
-                stopped.get(settings.drainTimeoutMs() * 3, TimeUnit.MILLISECONDS);
+                stopped.get(settings.drainTimeoutMs() + 5_000, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | TimeoutException e) {
@@ -154,23 +186,38 @@ public class Lifecycle {
         }
         try {
             ready = false;
-            Duration timeout = Duration.ofMillis(settings.drainTimeoutMs());
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.drainTimeoutMs());
             demo.stop();
             if (ingest.stage() != null) {
-                var left = ingest.drain(timeout);
+                var left = ingest.drain(left(deadline));
                 LOG.info(() -> "ingest drained" + (left.completed() ? "" : ", " + left.leftover().size() + " left"));
             }
-            if (bus != null && !bus.flush(timeout)) {
+            // A client whose cluster is gone cannot flush: skip it rather than wait out Hazelcast's timeouts.
+            if (bus != null && hazelcast.isRunning() && !bus.flush(left(deadline))) {
                 LOG.warning("the bus did not bring back every batch within the drain timeout");
             }
             if (delivery.stage() != null) {
-                var left = delivery.drain(timeout);
+                var left = delivery.drain(left(deadline));
                 LOG.info(() -> "fan-out drained" + (left.completed() ? "" : ", " + left.leftover().size() + " left"));
-                delivery.closeAll(timeout);
+                delivery.closeAll(left(deadline));
             }
+            if (bus != null) {
+                bus.close();
+            }
+            hazelcast.stop(); // graceful: its partitions migrate to the survivors first (bounded, see HazelcastNode)
+            if (store != null) {
+                store.close();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, "the drain failed; stopping anyway", e);
         } finally {
             stopped.complete(null);
         }
+    }
+
+    /** What is left of the drain budget; at least a moment, so each step still gets to try. */
+    private static Duration left(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(50), deadlineNanos - System.nanoTime()));
     }
 
     /** True once every part started, until shutdown begins. */

@@ -9,10 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sequenced events of one topic with consecutive seqs, as one bus message.
+ * Sequenced events of one topic with consecutive seqs, as the bus hands them to its sink.
  *
- * <p>One Hazelcast operation carries the whole batch (FACTS.md: about 10k operations/s per cluster, so
- * never one event per call). Immutable after construction or deserialization; safe to share.
+ * <p>On the wire several topics' batches of one bus partition travel in one {@link BusMessage} (FACTS.md: about
+ * 10k Hazelcast operations/s per cluster, so never one operation per event, nor per quiet topic). Immutable after
+ * construction or deserialization; safe to share.
  */
 public final class EventBatch implements DataSerializable {
 
@@ -33,25 +34,6 @@ public final class EventBatch implements DataSerializable {
         this.firstSeq = events.get(0).seq();
         this.events = List.copyOf(events);
     }
-
-    /**
-     * A batch with no events that only marks a point in a bus partition (see {@link EventBus#flush}); its
-     * "topic" is the marker's id, never a legal topic name.
-     */
-    static EventBatch marker(String id) {
-        EventBatch marker = new EventBatch();
-        marker.topic = MARKER_PREFIX + id;
-        marker.firstSeq = 0;
-        marker.events = List.of();
-        return marker;
-    }
-
-    /** True for a {@link #marker}. */
-    boolean isMarker() {
-        return events.isEmpty();
-    }
-
-    private static final String MARKER_PREFIX = "#marker ";
 
     public String topic() {
         return topic;

@@ -3,7 +3,9 @@ package dev.flowcast.cluster;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.client.config.ClientConnectionStrategyConfig;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.ReliableTopicConfig;
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.topic.TopicOverloadPolicy;
@@ -18,20 +20,29 @@ import java.util.List;
  */
 public final class HazelcastConfigs {
 
-    /** Per-topic history ring buffers: {@code flowcast.history.<topic>}. */
-    public static final String HISTORY_PREFIX = "flowcast.history.";
+    /** Every published topic's {@link TopicLog} (seq, epoch, history), by topic. */
+    public static final String TOPICS_MAP = "flowcast.topics";
+    /** Cluster-wide values kept on every member: the cluster epoch. */
+    public static final String CLUSTER_MAP = "flowcast.cluster";
+    /** Topics ever published in this cluster, replicated to every member (see {@link TopicHistory}). */
+    public static final String SEEN_MAP = "flowcast.topics.seen";
     /** Reliable topics of the bus: {@code flowcast.bus.<partition>}. */
     public static final String BUS_PREFIX = "flowcast.bus.";
-    /** Epoch of every topic's history. */
-    public static final String EPOCHS_MAP = "flowcast.epochs";
+    /** Hazelcast's upper bound on backups: every member of a cluster of up to 7 holds a copy. */
+    static final int ALL_MEMBERS_BACKUPS = 6;
+    static final long CLIENT_CONNECT_TIMEOUT_MILLIS = 30_000;
     /** Batches each bus partition keeps for slow listeners before they see a loss. */
     static final int BUS_CAPACITY = 4096;
 
     private HazelcastConfigs() {
     }
 
-    /** Member configuration: named cluster, TCP/IP join on the given members or none, never multicast. */
-    public static Config member(String clusterName, int port, List<String> members, int historySize, int historyTtlSeconds) {
+    /**
+     * Member configuration: named cluster, TCP/IP join on the given members or none, never multicast.
+     *
+     * @param leaveTimeoutSeconds the longest a graceful leave waits for partitions to migrate (0 = Hazelcast's)
+     */
+    public static Config member(String clusterName, int port, List<String> members, int leaveTimeoutSeconds) {
         Config config = new Config();
         config.setClusterName(clusterName);
         config.setInstanceName("flowcast-" + clusterName + "-" + port + "-" + System.nanoTime());
@@ -43,6 +54,10 @@ public final class HazelcastConfigs {
         // Flowcast leaves the cluster itself, last, after draining (Lifecycle); Hazelcast's own JVM hook would
         // race that drain on SIGTERM and take the member away while the stages still publish.
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        if (leaveTimeoutSeconds > 0) {
+            // the leave is the last drain step and shares its time budget (Lifecycle)
+            config.setProperty("hazelcast.graceful.shutdown.max.wait", Integer.toString(leaveTimeoutSeconds));
+        }
 
         config.getNetworkConfig().setPort(port).setPortAutoIncrement(true);
         JoinConfig join = config.getNetworkConfig().getJoin();
@@ -56,11 +71,27 @@ public final class HazelcastConfigs {
             config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         }
 
-        config.addRingBufferConfig(new RingbufferConfig(HISTORY_PREFIX + "*")
-                .setCapacity(historySize)
-                .setTimeToLiveSeconds(historyTtlSeconds)
+        addStructures(config);
+        return config;
+    }
+
+    /**
+     * Adds the configuration of every structure Flowcast uses: to a member's static configuration, or, in client
+     * mode, to the external cluster's dynamic configuration ({@code client.getConfig()}). Adding the same
+     * configuration again is a no-op, so every Flowcast client of one cluster may do it.
+     */
+    public static void addStructures(Config config) {
+        // One synchronous backup: an append answers only once two members hold it (replicated durability), and
+        // OBJECT format lets the entry processors change a log in place instead of copying the whole history.
+        config.addMapConfig(new MapConfig(TOPICS_MAP)
                 .setBackupCount(1)
-                .setInMemoryFormat(InMemoryFormat.BINARY));
+                .setAsyncBackupCount(0)
+                .setInMemoryFormat(InMemoryFormat.OBJECT)
+                .setStatisticsEnabled(false));
+        config.addMapConfig(new MapConfig(CLUSTER_MAP)
+                .setBackupCount(ALL_MEMBERS_BACKUPS)
+                .setAsyncBackupCount(0)
+                .setStatisticsEnabled(false));
         // FACTS.md: the ring buffer config must carry the topic's exact name pattern, no _hz_rb_ prefix.
         config.addRingBufferConfig(new RingbufferConfig(BUS_PREFIX + "*")
                 .setCapacity(BUS_CAPACITY)
@@ -70,7 +101,6 @@ public final class HazelcastConfigs {
                 .setReadBatchSize(64)
                 .setStatisticsEnabled(false)
                 .setTopicOverloadPolicy(TopicOverloadPolicy.DISCARD_OLDEST));
-        return config;
     }
 
     /** Client configuration for joining an external cluster ({@code flowcast.cluster.client}). */
@@ -81,6 +111,13 @@ public final class HazelcastConfigs {
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.logging.type", "jdk");
         config.getNetworkConfig().setAddresses(addresses);
+        // Bounded waits, so neither a start nor a SIGTERM hangs on a cluster that is gone (FACTS.md: a client
+        // node's SIGTERM hung once its member was down): give up connecting after 30 s, fail invocations while
+        // disconnected instead of queueing them, and never retry an invocation for longer than 10 s.
+        config.getConnectionStrategyConfig().setAsyncStart(false)
+                .setReconnectMode(ClientConnectionStrategyConfig.ReconnectMode.ON)
+                .getConnectionRetryConfig().setClusterConnectTimeoutMillis(CLIENT_CONNECT_TIMEOUT_MILLIS);
+        config.setProperty("hazelcast.client.invocation.timeout.seconds", "10");
         return config;
     }
 

@@ -31,12 +31,15 @@ public class HazelcastNode {
             if (!settings.clusterClient().isEmpty()) {
                 instance = HazelcastClient.newHazelcastClient(
                         HazelcastConfigs.client(settings.clusterName(), settings.clusterClient()));
+                // The external cluster knows nothing of Flowcast's structures: add their configuration to it
+                // (dynamic configuration; identical configurations from several Flowcast clients are a no-op).
+                HazelcastConfigs.addStructures(instance.getConfig());
                 LOG.info(() -> "Flowcast joined Hazelcast cluster '" + settings.clusterName() + "' as a client of "
-                        + settings.clusterClient());
+                        + settings.clusterClient() + " (" + memberCount() + " member(s))");
             } else {
+                int leaveSeconds = (int) Math.max(1, (settings.drainTimeoutMs() + 999) / 1000);
                 instance = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(settings.clusterName(),
-                        settings.clusterPort(), settings.clusterMembers(), settings.historySize(),
-                        settings.historyTtlSeconds()));
+                        settings.clusterPort(), settings.clusterMembers(), leaveSeconds));
                 LOG.info(() -> "Flowcast Hazelcast member up at " + instance.getCluster().getLocalMember().getAddress()
                         + " in cluster '" + settings.clusterName() + "' with " + memberCount() + " member(s)");
             }
@@ -75,11 +78,28 @@ public class HazelcastNode {
                 : current.getName();
     }
 
-    /** Leaves the cluster gracefully: partitions migrate to the survivors before this member goes. */
+    /** True when this node is a client of an external cluster ({@code flowcast.cluster.client}). */
+    public boolean isClient() {
+        return !settings.clusterClient().isEmpty();
+    }
+
+    /**
+     * Leaves the cluster gracefully: a member first hands its partitions to the survivors (bounded by
+     * {@code hazelcast.graceful.shutdown.max.wait}, set from the drain time); a client just disconnects. Never
+     * throws: it is the last step of the shutdown path.
+     */
     public synchronized void stop() {
-        if (instance != null) {
-            instance.shutdown();
-            instance = null;
+        HazelcastInstance current = instance;
+        instance = null;
+        if (current == null) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            current.shutdown();
+            LOG.info(() -> "left the Hazelcast cluster gracefully in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "Hazelcast did not leave cleanly: " + e);
         }
     }
 }

@@ -7,13 +7,13 @@ import dev.flowcast.event.Event;
 import java.io.IOException;
 
 /**
- * One event as stored in its topic's history ring buffer.
+ * One numbered event as kept in its topic's {@link TopicLog}: seq, id, data and accept time.
  *
- * <p>The topic is the ring buffer's name and the seq is the ring buffer's sequence + 1, so neither is
- * stored. Immutable after construction or deserialization.
+ * <p>The topic is the log's key, so it is not stored. Immutable after construction or deserialization.
  */
 public final class HistoryEntry implements DataSerializable {
 
+    private long seq;
     private String id;
     private String data;
     private long acceptedMicros;
@@ -22,19 +22,46 @@ public final class HistoryEntry implements DataSerializable {
     public HistoryEntry() {
     }
 
-    HistoryEntry(Event event) {
-        this.id = event.id();
-        this.data = event.data();
-        this.acceptedMicros = event.acceptedMicros();
+    HistoryEntry(long seq, String id, String data, long acceptedMicros) {
+        this.seq = seq;
+        this.id = id;
+        this.data = data;
+        this.acceptedMicros = acceptedMicros;
     }
 
-    /** The event this entry holds, at {@code seq} of {@code topic}. */
-    Event toEvent(String topic, long seq) {
+    /** The unnumbered event's fields, before the log gives it a seq. */
+    static HistoryEntry unnumbered(Event event) {
+        return new HistoryEntry(0, event.id(), event.data(), event.acceptedMicros());
+    }
+
+    HistoryEntry numbered(long assigned) {
+        return new HistoryEntry(assigned, id, data, acceptedMicros);
+    }
+
+    long seq() {
+        return seq;
+    }
+
+    String id() {
+        return id;
+    }
+
+    String data() {
+        return data;
+    }
+
+    long acceptedMicros() {
+        return acceptedMicros;
+    }
+
+    /** The event this entry holds, in {@code topic}. */
+    Event toEvent(String topic) {
         return new Event(id, topic, data, acceptedMicros, seq);
     }
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeLong(seq);
         out.writeString(id);
         out.writeString(data);
         out.writeLong(acceptedMicros);
@@ -42,6 +69,7 @@ public final class HistoryEntry implements DataSerializable {
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
+        seq = in.readLong();
         id = in.readString();
         data = in.readString();
         acceptedMicros = in.readLong();

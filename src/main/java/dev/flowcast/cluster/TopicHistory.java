@@ -2,128 +2,262 @@ package dev.flowcast.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.ringbuffer.OverflowPolicy;
-import com.hazelcast.ringbuffer.ReadResultSet;
-import com.hazelcast.ringbuffer.Ringbuffer;
-import com.hazelcast.ringbuffer.StaleSequenceException;
+import com.hazelcast.replicatedmap.ReplicatedMap;
+import dev.flowcast.event.Clock;
 import dev.flowcast.event.Event;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
 
 /**
- * Per-topic sequence numbers and bounded history, cluster-wide, on one Hazelcast ring buffer per topic.
+ * Per-topic sequence numbers, epochs and bounded history, cluster-wide: one {@link TopicLog} entry per published
+ * topic in the Hazelcast map {@value HazelcastConfigs#TOPICS_MAP} (one synchronous backup), changed only by
+ * {@link TopicLogOps} entry processors.
  *
- * <p>A ring buffer's add returns the sequence it stored the item at, so appending a batch both numbers the
- * events (seq = ring sequence + 1, gapless and exact, FACTS.md) and keeps them for {@code since} recovery.
- * Capacity and TTL come from {@code flowcast.history.size} and {@code .ttl-seconds}; the ring buffer's owner
- * is the topic's partition owner, so every member agrees on the order.
+ * <p><b>Numbering.</b> An append is one entry-processor call per topic batch: the owner numbers the events
+ * (gapless, exact), keeps them for {@code since} recovery ({@code flowcast.history.size}, {@code .ttl-seconds}) and
+ * the backup applies the same call before the answer comes back. Appends carry a batch id, so the call Hazelcast
+ * retries when a member leaves never stores a batch twice.
  *
- * <p>Threading: thread-safe; every method blocks on at most one Hazelcast round trip per 1000 events.
- * {@link #append} must be called by one thread at a time per topic for the returned batches to be in seq
- * order on this member (the sequencer's per-topic lane gives that).
+ * <p><b>Epochs.</b> A topic's first history gets {@code epoch = hash(cluster epoch, topic)}, so a client that
+ * subscribed before the first publish already holds the epoch the history will have. The cluster epoch is made once
+ * per cluster (kept on every member; in {@code persistent} mode in the store, so it survives a full restart). A
+ * topic whose log is gone although it was published before (its partition was lost: the topic is still in the
+ * fully replicated {@value HazelcastConfigs#SEEN_MAP}) gets a fresh random epoch with its new history, which starts
+ * again at seq 1, so resuming clients see a {@code gap}, never a skip. In {@code persistent} mode a missing log is
+ * read back from the store instead, with its epoch.
+ *
+ * <p><b>Topic churn.</b> Reading the position or history of a topic that was never published creates nothing:
+ * no entry, no distributed object, no remote write (one read-only entry-processor call, plus one store query in
+ * {@code persistent} mode).
+ *
+ * <p>Threading: thread-safe; every method blocks for at most a few Hazelcast round trips (and store round trips in
+ * {@code persistent} mode). {@link #append} must be called by one thread at a time per topic for the returned
+ * batches to be in seq order on this member (the sequencer's lanes give that).
  */
 public final class TopicHistory implements HistoryReader {
 
-    /** Hazelcast's upper bound on one readMany call. */
-    private static final int READ_CHUNK = 1000;
+    private static final Logger LOG = Logger.getLogger(TopicHistory.class.getName());
     private static final long CALL_TIMEOUT_SECONDS = 30;
+    private static final String CLUSTER_EPOCH_KEY = "epoch";
 
-    private final HazelcastInstance hazelcast;
-    private final IMap<String, String> epochs;
+    private final IMap<String, TopicLog> logs;
+    private final IMap<String, String> clusterMap;
+    private final ReplicatedMap<String, Boolean> seen;
+    private final int capacity;
+    private final long ttlMicros;
+    private final EventStore store;
+    private volatile String clusterEpoch;
 
-    public TopicHistory(HazelcastInstance hazelcast) {
-        this.hazelcast = hazelcast;
-        this.epochs = hazelcast.getMap(HazelcastConfigs.EPOCHS_MAP);
+    /**
+     * @param store the {@code persistent} store, or null in {@code memory} and {@code replicated} mode
+     */
+    public TopicHistory(HazelcastInstance hazelcast, int capacity, int ttlSeconds, EventStore store) {
+        this.logs = hazelcast.getMap(HazelcastConfigs.TOPICS_MAP);
+        this.clusterMap = hazelcast.getMap(HazelcastConfigs.CLUSTER_MAP);
+        this.seen = hazelcast.getReplicatedMap(HazelcastConfigs.SEEN_MAP);
+        this.capacity = capacity;
+        this.ttlMicros = TimeUnit.SECONDS.toMicros(ttlSeconds);
+        this.store = store;
+    }
+
+    /** Reads (or makes, once per cluster) the cluster epoch. Call once before anything else. */
+    public TopicHistory start() {
+        String proposed = randomEpoch();
+        if (store != null) {
+            proposed = store.clusterEpoch(proposed);
+        }
+        String raced = clusterMap.putIfAbsent(CLUSTER_EPOCH_KEY, proposed);
+        clusterEpoch = raced != null ? raced : proposed;
+        LOG.info(() -> "cluster epoch " + clusterEpoch);
+        return this;
+    }
+
+    /** The cluster epoch, fixed for the life of the cluster (of the store, in {@code persistent} mode). */
+    public String clusterEpoch() {
+        return requireStarted();
+    }
+
+    /** The epoch of a topic's first history in a cluster with epoch {@code clusterEpoch}. */
+    public static String firstEpoch(String clusterEpoch, String topic) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(clusterEpoch.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            byte[] digest = sha.digest(topic.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** One topic's events, numbered: the outcome of an {@link #append}. */
+    public record Appended(String topic, String epoch, List<Event> events) {
     }
 
     /**
-     * Appends a batch of one topic's events and returns them numbered, oldest first.
+     * Numbers and stores several topics' batches: one entry-processor call per topic, all in flight at once.
      *
-     * @param events unsequenced events of {@code topic}, in accept order
+     * @param batches unnumbered events per topic, each list in accept order
+     * @return per topic, in the given order, the numbered batch or the failure that stopped it
      */
-    public List<Event> append(String topic, List<Event> events) {
-        List<HistoryEntry> entries = new ArrayList<>(events.size());
-        for (Event event : events) {
-            entries.add(new HistoryEntry(event));
+    public Map<String, Outcome> append(Map<String, List<Event>> batches) {
+        Map<String, CompletableFuture<LogAnswer>> calls = new LinkedHashMap<>();
+        Map<String, TopicLogOps.Append> ops = new LinkedHashMap<>();
+        batches.forEach((topic, events) -> {
+            TopicLogOps.Append op = appendOp(topic, events);
+            ops.put(topic, op);
+            calls.put(topic, submit(topic, op));
+        });
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        calls.forEach((topic, call) -> {
+            try {
+                LogAnswer answer = await(call);
+                if (!answer.exists()) {
+                    // persistent mode, no log in the cluster: read it back from the store, then append again
+                    // (same batch id, so an append that did land meanwhile is not repeated)
+                    loadFromStore(topic);
+                    answer = await(submit(topic, ops.get(topic).creating(firstEpoch(requireStarted(), topic))));
+                }
+                if (answer.created() && store == null) {
+                    seen.put(topic, Boolean.TRUE);
+                }
+                outcomes.put(topic, Outcome.ok(numbered(topic, answer, batches.get(topic))));
+            } catch (RuntimeException e) {
+                outcomes.put(topic, Outcome.failed(e));
+            }
+        });
+        return outcomes;
+    }
+
+    /** A topic's append: its numbered batch, or why it failed. */
+    public record Outcome(Appended appended, RuntimeException failure) {
+        static Outcome ok(Appended appended) {
+            return new Outcome(appended, null);
         }
-        long lastRingSeq = await(ring(topic).addAllAsync(entries, OverflowPolicy.OVERWRITE).toCompletableFuture());
-        long firstSeq = lastRingSeq - events.size() + 2;
-        List<Event> sequenced = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            sequenced.add(events.get(i).withSeq(firstSeq + i));
+
+        static Outcome failed(RuntimeException failure) {
+            return new Outcome(null, failure);
         }
-        return sequenced;
+
+        public boolean ok() {
+            return failure == null;
+        }
     }
 
     @Override
     public TopicPosition position(String topic) {
-        return new TopicPosition(newestSeq(topic), epoch(topic));
-    }
-
-    /** Seq of the newest event of {@code topic}, 0 when it has none. */
-    public long newestSeq(String topic) {
-        return ring(topic).tailSequence() + 1;
+        LogAnswer answer = await(submit(topic, new TopicLogOps.Read(1, 0, 0)));
+        if (!answer.exists()) {
+            answer = whenAbsent(topic);
+        }
+        return answer == null ? new TopicPosition(0, firstEpoch(requireStarted(), topic))
+                : new TopicPosition(answer.newestSeq(), answer.epoch());
     }
 
     /**
-     * The retained events of {@code topic} with seq in [{@code fromSeq}, {@code toSeq}], oldest first.
-     * Events no longer retained (evicted or expired) are simply absent: compare the first returned seq with
-     * {@code fromSeq} to find the range lost.
+     * The retained events of {@code topic} with seq in [{@code fromSeq}, {@code toSeq}], oldest first. Events no
+     * longer retained (evicted or expired) are simply absent: compare the first returned seq with {@code fromSeq}
+     * to find the range lost.
      */
     @Override
     public List<Event> read(String topic, long fromSeq, long toSeq) {
-        List<Event> out = new ArrayList<>();
-        Ringbuffer<HistoryEntry> ring = ring(topic);
-        long next = Math.max(0, fromSeq - 1); // ring sequence
-        long last = toSeq - 1;
-        int chunk = (int) Math.min(READ_CHUNK, ring.capacity()); // Hazelcast refuses more than the capacity
-        while (next <= last) {
-            int max = (int) Math.min(chunk, last - next + 1);
-            ReadResultSet<HistoryEntry> result;
-            try {
-                result = await(ring.readManyAsync(next, 0, max, null).toCompletableFuture());
-            } catch (StaleSequenceException e) {
-                // Older Hazelcast versions throw instead of starting at the head: start there ourselves.
-                next = e.getHeadSeq();
-                continue;
-            }
-            if (result.size() == 0) {
-                break;
-            }
-            for (int i = 0; i < result.size(); i++) {
-                long ringSeq = result.getSequence(i);
-                if (ringSeq <= last) {
-                    out.add(result.get(i).toEvent(topic, ringSeq + 1));
-                }
-            }
-            next = result.getNextSequenceToReadFrom();
+        if (toSeq < fromSeq) {
+            return List.of();
         }
-        return out;
+        LogAnswer answer = await(submit(topic, readOp(fromSeq, toSeq)));
+        if (!answer.exists()) {
+            if (whenAbsent(topic) == null) {
+                return List.of();
+            }
+            answer = await(submit(topic, readOp(fromSeq, toSeq)));
+        }
+        List<Event> events = new ArrayList<>(answer.entries().size());
+        for (HistoryEntry entry : answer.entries()) {
+            events.add(entry.toEvent(topic));
+        }
+        return events;
     }
 
     /**
-     * The epoch of {@code topic}'s history: fixed for as long as the history lives, a new one after it was
-     * lost (e.g. a {@code memory} cluster restarted). Created on first use, cluster-wide.
+     * A topic without a log: read back from the store ({@code persistent}); or, when it was published before,
+     * its history was lost: install an empty one with a fresh epoch now, so every reader agrees on it. Null when
+     * the topic was never published.
      */
-    public String epoch(String topic) {
-        String existing = epochs.get(topic);
-        if (existing != null) {
-            return existing;
+    private LogAnswer whenAbsent(String topic) {
+        if (store != null) {
+            return loadFromStore(topic);
         }
-        String fresh = UUID.randomUUID().toString().substring(0, 8);
-        String raced = epochs.putIfAbsent(topic, fresh);
-        return raced != null ? raced : fresh;
+        if (seen.containsKey(topic)) { // local read: the map is replicated to every member
+            LOG.warning(() -> "topic " + topic + " lost its history (its partition was lost); new epoch");
+            return await(submit(topic, new TopicLogOps.Install(randomEpoch(), 0, List.of())));
+        }
+        return null;
     }
 
-    private Ringbuffer<HistoryEntry> ring(String topic) {
-        return hazelcast.getRingbuffer(HazelcastConfigs.HISTORY_PREFIX + topic);
+    private LogAnswer loadFromStore(String topic) {
+        Optional<EventStore.StoredTopic> stored = store.load(topic, capacity);
+        if (stored.isEmpty()) {
+            return null;
+        }
+        EventStore.StoredTopic found = stored.get();
+        return await(submit(topic, new TopicLogOps.Install(found.epoch(), found.newestSeq(), found.entries())));
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+    private TopicLogOps.Append appendOp(String topic, List<Event> events) {
+        List<HistoryEntry> entries = new ArrayList<>(events.size());
+        for (Event event : events) {
+            entries.add(HistoryEntry.unnumbered(event));
+        }
+        String batchId = UUID.randomUUID().toString();
+        if (store != null) {
+            return new TopicLogOps.Append(batchId, entries, capacity, ttlMicros, false, null);
+        }
+        String epochIfNew = seen.containsKey(topic) ? randomEpoch() : firstEpoch(requireStarted(), topic);
+        return new TopicLogOps.Append(batchId, entries, capacity, ttlMicros, true, epochIfNew);
+    }
+
+    private TopicLogOps.Read readOp(long fromSeq, long toSeq) {
+        return new TopicLogOps.Read(Math.max(1, fromSeq), toSeq, Clock.nowMicros() - ttlMicros);
+    }
+
+    private static Appended numbered(String topic, LogAnswer answer, List<Event> events) {
+        List<Event> numbered = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            numbered.add(events.get(i).withSeq(answer.firstSeq() + i));
+        }
+        return new Appended(topic, answer.epoch(), numbered);
+    }
+
+    private CompletableFuture<LogAnswer> submit(String topic, com.hazelcast.map.EntryProcessor<String, TopicLog, LogAnswer> op) {
+        return logs.submitToKey(topic, op).toCompletableFuture();
+    }
+
+    private String requireStarted() {
+        String epoch = clusterEpoch;
+        if (epoch == null) {
+            throw new IllegalStateException("TopicHistory.start() was not called");
+        }
+        return epoch;
+    }
+
+    static String randomEpoch() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static <T> T await(CompletableFuture<T> future) {
         try {
             return future.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -50,6 +50,15 @@ public class Settings {
     @Inject @ConfigProperty(name = "flowcast.durability", defaultValue = "memory")
     String durability;
 
+    @Inject @ConfigProperty(name = "flowcast.store.url")
+    Optional<String> storeUrl;
+
+    @Inject @ConfigProperty(name = "flowcast.store.user")
+    Optional<String> storeUser;
+
+    @Inject @ConfigProperty(name = "flowcast.store.password")
+    Optional<String> storePassword;
+
     @Inject @ConfigProperty(name = "flowcast.queue.capacity", defaultValue = "10000")
     int queueCapacity;
 
@@ -148,6 +157,20 @@ public class Settings {
         return durability;
     }
 
+    /** JDBC URL of the {@code persistent} store; empty when unset. */
+    public Optional<String> storeUrl() {
+        return storeUrl.filter(v -> !v.isBlank()).map(String::strip);
+    }
+
+    public Optional<String> storeUser() {
+        return storeUser.filter(v -> !v.isBlank());
+    }
+
+    /** The store's password: a secret, never logged. */
+    public Optional<String> storePassword() {
+        return storePassword.filter(v -> !v.isEmpty());
+    }
+
     public int queueCapacity() {
         return queueCapacity;
     }
@@ -235,7 +258,8 @@ public class Settings {
     @Override
     public String toString() {
         return "cluster=" + clusterName + " port=" + clusterPort + " members=" + clusterMembers()
-                + " durability=" + durability + " queue=" + queueCapacity + "/" + queueOverflow
+                + " client=" + clusterClient() + " durability=" + durability
+                + " store=" + storeUrl().map(Settings::withoutCredentials).orElse("none") + " queue=" + queueCapacity + "/" + queueOverflow
                 + " workers=" + stageWorkers() + " maxBytes=" + eventMaxBytes
                 + " history=" + historySize + "/" + historyTtlSeconds + "s"
                 + " client.maxPending=" + clientMaxPending + "/" + clientMaxPendingBytes + "B"
@@ -244,6 +268,15 @@ public class Settings {
                 + " demo=" + demoEnabled + " health.stall=" + healthStallSeconds() + "s"
                 + " publishKey=" + (publishKey().isPresent() ? "set" : "UNSET")
                 + " authSecret=" + (authSecret().isPresent() ? "set" : "unset")
-                + " adminPassword=" + (adminPassword().isPresent() ? "set" : "unset");
+                + " adminPassword=" + (adminPassword().isPresent() ? "set" : "unset")
+                + " storePassword=" + (storePassword().isPresent() ? "set" : "unset");
+    }
+
+    /** A JDBC URL without its query string, where drivers accept a password ({@code ?password=…}). */
+    static String withoutCredentials(String url) {
+        int query = url.indexOf('?');
+        int semicolon = url.indexOf(';'); // H2 takes settings after ';' (e.g. ;PASSWORD=…)
+        int cut = query < 0 ? semicolon : semicolon < 0 ? query : Math.min(query, semicolon);
+        return cut < 0 ? url : url.substring(0, cut) + "…";
     }
 }

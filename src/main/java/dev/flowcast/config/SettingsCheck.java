@@ -12,8 +12,6 @@ import java.util.Set;
  */
 public final class SettingsCheck {
 
-    /** Durability modes this build implements; the others refuse to start instead of pretending. */
-    static final Set<String> IMPLEMENTED_DURABILITY = Set.of("memory");
     static final Set<String> KNOWN_DURABILITY = Set.of("memory", "replicated", "persistent");
     static final Set<String> OVERFLOW = Set.of("reject", "block", "drop-oldest", "drop-newest");
     static final int MIN_SECRET_BYTES = 32;
@@ -26,8 +24,15 @@ public final class SettingsCheck {
         List<String> problems = new ArrayList<>();
         if (!KNOWN_DURABILITY.contains(s.durability())) {
             problems.add("flowcast.durability must be one of memory, replicated, persistent (was '" + s.durability() + "')");
-        } else if (!IMPLEMENTED_DURABILITY.contains(s.durability())) {
-            problems.add("flowcast.durability=" + s.durability() + " is not implemented in this build yet; use memory");
+        } else if ("persistent".equals(s.durability())) {
+            String url = s.storeUrl().orElse("");
+            if (url.isEmpty()) {
+                problems.add("flowcast.durability=persistent needs flowcast.store.url (jdbc:postgresql://… or jdbc:h2:file:…)");
+            } else if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
+                problems.add("flowcast.store.url must be a PostgreSQL (jdbc:postgresql:…) or H2 (jdbc:h2:file:…) URL");
+            } else if (url.startsWith("jdbc:h2:") && (!s.clusterMembers().isEmpty() || !s.clusterClient().isEmpty())) {
+                problems.add("an H2 store (flowcast.store.url=jdbc:h2:…) serves one node only: use PostgreSQL for a cluster");
+            }
         }
         if (!OVERFLOW.contains(s.queueOverflow())) {
             problems.add("flowcast.queue.overflow must be one of " + String.join(", ", List.of("reject", "block", "drop-oldest", "drop-newest"))
@@ -58,6 +63,10 @@ public final class SettingsCheck {
                 problems.add("flowcast.auth.secret must be at least " + MIN_SECRET_BYTES + " bytes for HS256");
             }
         });
+        if (!s.clusterMembers().isEmpty() && !s.clusterClient().isEmpty()) {
+            problems.add("set flowcast.cluster.members (embedded member) or flowcast.cluster.client (client of an "
+                    + "external cluster), not both");
+        }
         if (s.clusterPort() < 1 || s.clusterPort() > 65535) {
             problems.add("flowcast.cluster.port must be a TCP port (was " + s.clusterPort() + ")");
         }

@@ -9,6 +9,8 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -34,25 +36,47 @@ public class BatchResource {
     @Inject
     Settings settings;
 
+    /**
+     * Answers at once in {@code memory} mode; in {@code replicated} and {@code persistent} mode the request is
+     * suspended until every item is numbered and stored (see {@link Ingest#publishBatchAsync}).
+     */
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public Response publishBatch(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                                 @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-                                 @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
-                                 InputStream body) {
-        guard.check(authorization);
-        RequestBodies.requireJson(contentType);
-        int limit = settings.batchMaxBytes();
-        PublishError tooLarge = new PublishError(413, "too_large",
-                "the batch body is larger than flowcast.batch.max-bytes (" + limit + " bytes)");
-        byte[] bytes = RequestBodies.read(body, contentLength == null ? -1 : contentLength, limit, tooLarge);
-        List<BatchParser.Item> items = ingest.batchParser().parse(EventDataParser.decodeUtf8(bytes));
-        List<String> ids = ingest.publishBatch(items);
+    public void publishBatch(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                             @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
+                             InputStream body,
+                             @Suspended AsyncResponse async) {
+        AsyncAnswers.answer(async, () -> {
+            guard.check(authorization);
+            RequestBodies.requireJson(contentType);
+            int limit = settings.batchMaxBytes();
+            PublishError tooLarge = new PublishError(413, "too_large",
+                    "the batch body is larger than flowcast.batch.max-bytes (" + limit + " bytes)");
+            byte[] bytes = RequestBodies.read(body, contentLength == null ? -1 : contentLength, limit, tooLarge);
+            List<BatchParser.Item> items = ingest.batchParser().parse(EventDataParser.decodeUtf8(bytes));
+            return ingest.publishBatchAsync(items);
+        }, BatchResource::accepted);
+    }
+
+    /**
+     * {@code {"ids":[…]}}; with {@code "dropped":true} when an overflow policy discarded items, all of them under
+     * drop-newest, or those listed in {@code "droppedIds"} when drop-oldest evicted part of a waiting batch.
+     */
+    private static Response accepted(BatchReceipt receipt) {
         JsonArrayBuilder idArray = JsonP.PROVIDER.createArrayBuilder();
-        ids.forEach(idArray::add);
+        boolean all = receipt.droppedIds().size() == receipt.ids().size();
+        if (!all) {
+            receipt.ids().forEach(idArray::add);
+        }
         var answer = JsonP.PROVIDER.createObjectBuilder().add("ids", idArray);
-        if (ids.isEmpty()) {
+        if (!receipt.droppedIds().isEmpty()) {
             answer.add("dropped", true);
+            if (!all) {
+                JsonArrayBuilder dropped = JsonP.PROVIDER.createArrayBuilder();
+                receipt.droppedIds().forEach(dropped::add);
+                answer.add("droppedIds", dropped);
+            }
         }
         return Response.accepted(answer.build().toString()).type(MediaType.APPLICATION_JSON_TYPE).build();
     }

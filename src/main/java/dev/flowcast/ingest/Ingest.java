@@ -1,6 +1,7 @@
 package dev.flowcast.ingest;
 
 import dev.flowcast.cluster.EventBus;
+import dev.flowcast.cluster.EventStore;
 import dev.flowcast.cluster.TopicHistory;
 import dev.flowcast.config.Settings;
 import dev.flowcast.event.Clock;
@@ -18,25 +19,35 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadFactory;
-import java.util.logging.Level;
+import java.util.function.IntSupplier;
 import java.util.logging.Logger;
 
 /**
- * The Java entry point of the pipeline: validates, stamps and admits events into the bounded ingest stage,
- * whose workers sequence them and put them on the bus.
+ * The Java entry point of the pipeline: validates, stamps and admits events into the bounded ingest stage, whose
+ * workers number them, store them as {@code flowcast.durability} promises and put them on the bus.
  *
- * <p>The publisher learns at once whether its event was accepted (contract §2): the overflow policy
- * ({@code flowcast.queue.overflow}) decides what a full queue does. Threading: {@link #publish} is
- * thread-safe and, under {@code block}, may wait up to {@code flowcast.queue.offer-timeout-ms}.
- * {@link #start} and {@link #drain} are called once by the lifecycle.
+ * <p>When a publisher hears back depends on the durability (contract §1, §2): in {@code memory} mode at admission
+ * (the overflow policy, {@code flowcast.queue.overflow}, decides what a full queue does); in {@code replicated} and
+ * {@code persistent} mode once the event is numbered and held by two members (and written to the store): the
+ * answers of {@link #publishAsync} and {@link #publishBatchAsync} complete then. The queue, its overflow policies and
+ * the workers are the same in every mode; an event that drop-oldest evicts before it is numbered is answered as
+ * dropped.
+ *
+ * <p>Threading: the publish methods are thread-safe and never block on the cluster (under {@code block} admission
+ * may wait up to {@code flowcast.queue.offer-timeout-ms}); their answers complete on a stage worker. {@link #start}
+ * and {@link #drain} are called once by the lifecycle.
  */
 @ApplicationScoped
 public class Ingest {
 
     public static final String STAGE_NAME = "ingest";
     private static final Logger LOG = Logger.getLogger(Ingest.class.getName());
-    private static final int BATCH_SIZE = 256;
+    /** Events per sequencer call: one bus partition's worth, grouped by topic. */
+    private static final int BATCH_SIZE = 512;
 
     @Inject
     Settings settings;
@@ -44,8 +55,10 @@ public class Ingest {
     @Inject
     FlowcastMetrics metrics;
 
-    private volatile Stage<Event> stage;
+    private volatile Stage<Admitted> stage;
     private volatile boolean draining;
+    private volatile IntSupplier members = () -> 2;
+    private boolean durable;
     private EventDataParser parser;
     private BatchParser batchParser;
 
@@ -53,21 +66,35 @@ public class Ingest {
     void init() {
         parser = new EventDataParser(settings.eventMaxBytes());
         batchParser = new BatchParser(settings.eventMaxBytes());
+        durable = !"memory".equals(settings.durability());
     }
 
-    /** Builds and starts the ingest stage, its workers made by {@code threads}. */
-    public void start(ThreadFactory threads, TopicHistory history, EventBus bus) {
-        Sequencer sequencer = new Sequencer(history, bus);
-        Stage<Event> built = Stage.<Event>builder(STAGE_NAME)
+    /**
+     * Builds and starts the ingest stage, its workers made by {@code threads}.
+     *
+     * @param store   the {@code persistent} store, or null
+     * @param members how many members the cluster has now ({@code replicated} refuses publishes below two)
+     */
+    public void start(ThreadFactory threads, TopicHistory history, EventBus bus, EventStore store,
+            IntSupplier members) {
+        this.members = members;
+        Sequencer sequencer = new Sequencer(history, bus, store, settings.durability());
+        Stage<Admitted> built = Stage.<Admitted>builder(STAGE_NAME)
                 .capacity(settings.queueCapacity())
                 .overflow(OverflowPolicy.fromSetting(settings.queueOverflow()),
                         Duration.ofMillis(settings.queueOfferTimeoutMs()))
                 .workers(settings.stageWorkers())
                 .batchSize(BATCH_SIZE)
-                .keyedBy(Event::topic)
+                // one lane per bus partition: a sequencer call serves every topic of one bus message
+                .keyedBy(admitted -> EventBus.partitionOf(admitted.event().topic()))
                 .threads(threads)
                 .handler(sequencer::handle)
-                .onDrop((event, policy) -> metrics.dropped(policy))
+                .onDrop((admitted, policy) -> {
+                    metrics.dropped(policy);
+                    if (policy == OverflowPolicy.DROP_OLDEST) {
+                        admitted.outcome().dropped(admitted.event()); // drop-newest answers at admission
+                    }
+                })
                 .onError(this::sequencingFailed)
                 .build();
         built.start();
@@ -81,29 +108,43 @@ public class Ingest {
     }
 
     /**
-     * Publishes one event.
+     * Publishes one event and waits for the answer the durability mode gives (at once in {@code memory} mode).
      *
      * @param topic       a topic name
      * @param compactJson the event's data as compact JSON (see {@link EventDataParser})
-     * @throws PublishError 400 bad topic, 413 too large, 429 queue full, 503 shutting down
+     * @throws PublishError 400 bad topic, 413 too large, 429 queue full, 503 shutting down or not stored
      */
     public PublishReceipt publish(String topic, String compactJson) {
+        try {
+            return publishAsync(topic, compactJson).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof PublishError error ? error : e;
+        }
+    }
+
+    /**
+     * Publishes one event; the answer completes when the durability mode's promise holds.
+     *
+     * @throws PublishError at once for what admission refuses: 400 bad topic, 429 queue full, 503 shutting down
+     */
+    public CompletionStage<PublishReceipt> publishAsync(String topic, String compactJson) {
         if (!Topic.isValid(topic)) {
             throw PublishError.badTopic("topic name must match [A-Za-z0-9_.:-]{1,200}");
         }
-        Stage<Event> current = requireStage();
-        if (draining) {
-            metrics.rejected(1);
-            throw PublishError.unavailable();
-        }
+        Stage<Admitted> current = admitting(1);
         Event event = Event.accepted(EventIds.next(), topic, compactJson, Clock.nowMicros());
-        Admission admission = current.offer(event);
+        CompletableFuture<PublishReceipt> answer = durable ? new CompletableFuture<>() : null;
+        Admitted.Outcome outcome = durable ? new SingleOutcome(answer, metrics) : Admitted.Outcome.NONE;
+        Admission admission = current.offer(new Admitted(event, outcome));
         switch (admission) {
             case ACCEPTED:
-                metrics.accepted(1);
-                return new PublishReceipt(event.id(), topic, false);
+                if (!durable) {
+                    metrics.accepted(1);
+                    return CompletableFuture.completedFuture(new PublishReceipt(event.id(), topic, false));
+                }
+                return answer;
             case DROPPED:
-                return new PublishReceipt(event.id(), topic, true);
+                return CompletableFuture.completedFuture(new PublishReceipt(event.id(), topic, true));
             default:
                 metrics.rejected(1);
                 throw draining ? PublishError.unavailable() : PublishError.queueFull();
@@ -111,32 +152,51 @@ public class Ingest {
     }
 
     /**
-     * Publishes a batch, all or none: either every item is accepted (in order) or none is.
+     * Publishes a batch, all or none, and waits for the answer (see {@link #publishBatchAsync}).
      *
-     * @return the ids, in item order
-     * @throws PublishError 429 when the queue has no room for the whole batch, 503 when shutting down
+     * @return the ids, in item order; empty when drop-newest dropped the batch
      */
     public List<String> publishBatch(List<BatchParser.Item> items) {
-        Stage<Event> current = requireStage();
-        if (draining) {
-            metrics.rejected(items.size());
-            throw PublishError.unavailable();
+        try {
+            BatchReceipt receipt = publishBatchAsync(items).toCompletableFuture().join();
+            return receipt.droppedIds().isEmpty() ? receipt.ids() : List.of();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof PublishError error ? error : e;
         }
+    }
+
+    /**
+     * Publishes a batch, all or none: either every item is admitted (in order) or none is. The answer completes at
+     * once in {@code memory} mode, else when every item is numbered and stored; it fails (503) if any item could
+     * not be.
+     *
+     * @throws PublishError at once: 429 when the queue has no room for the whole batch, 503 when shutting down
+     */
+    public CompletionStage<BatchReceipt> publishBatchAsync(List<BatchParser.Item> items) {
+        Stage<Admitted> current = admitting(items.size());
         long now = Clock.nowMicros();
-        List<Event> events = new ArrayList<>(items.size());
         List<String> ids = new ArrayList<>(items.size());
+        List<Event> events = new ArrayList<>(items.size());
         for (BatchParser.Item item : items) {
             Event event = Event.accepted(EventIds.next(), item.topic(), item.data(), now);
             events.add(event);
             ids.add(event.id());
         }
-        Admission admission = current.offerAll(events);
+        BatchOutcome outcome = durable ? new BatchOutcome(ids, metrics) : null;
+        List<Admitted> admitted = new ArrayList<>(events.size());
+        for (Event event : events) {
+            admitted.add(new Admitted(event, durable ? outcome : Admitted.Outcome.NONE));
+        }
+        Admission admission = current.offerAll(admitted);
         switch (admission) {
             case ACCEPTED:
-                metrics.accepted(events.size());
-                return ids;
+                if (!durable) {
+                    metrics.accepted(events.size());
+                    return CompletableFuture.completedFuture(new BatchReceipt(ids, List.of()));
+                }
+                return outcome.answer();
             case DROPPED:
-                return List.of();
+                return CompletableFuture.completedFuture(new BatchReceipt(ids, ids));
             default:
                 metrics.rejected(events.size());
                 throw draining ? PublishError.unavailable() : PublishError.queueFull();
@@ -148,9 +208,9 @@ public class Ingest {
         return batchParser;
     }
 
-    /** Parses a JSON body and publishes it. @throws PublishError as {@link #publish} and 400/413 for the body */
-    public PublishReceipt publishJson(String topic, byte[] body) {
-        return publish(topic, parser.parse(body)); // publish checks the topic, after the body (contract order)
+    /** Parses a JSON body and publishes it. @throws PublishError as {@link #publishAsync} and 400/413 for the body */
+    public CompletionStage<PublishReceipt> publishJsonAsync(String topic, byte[] body) {
+        return publishAsync(topic, parser.parse(body)); // publish checks the topic, after the body (contract order)
     }
 
     public boolean isAccepting() {
@@ -158,33 +218,80 @@ public class Ingest {
     }
 
     /** The stage, for stats and health; null before start. */
-    public Stage<Event> stage() {
+    public Stage<?> stage() {
         return stage;
     }
 
-    /** Stops accepting and lets queued events reach the bus within {@code timeout}. */
-    public DrainReport<Event> drain(Duration timeout) {
+    /**
+     * Stops accepting and lets queued events reach the bus within {@code timeout}; publishers still waiting for
+     * events left over get 503.
+     */
+    public DrainReport<?> drain(Duration timeout) {
         draining = true;
-        DrainReport<Event> report = requireStage().drain(timeout);
+        DrainReport<Admitted> report = requireStage().drain(timeout);
         if (!report.leftover().isEmpty()) {
-            LOG.warning(() -> "ingest drain left " + report.leftover().size() + " accepted event(s) unsequenced after "
-                    + timeout.toMillis() + " ms");
+            LOG.warning(() -> "ingest drain left " + report.leftover().size() + " admitted event(s) unnumbered after "
+                    + timeout.toMillis() + " ms" + (durable ? "; their publishers get 503" : ""));
+            for (Admitted left : report.leftover()) {
+                left.outcome().failed(left.event(), PublishError.unavailable());
+            }
         }
         return report;
     }
 
-    private Stage<Event> requireStage() {
-        Stage<Event> current = stage;
+    /** The running stage, once the checks every publish passes first are done. */
+    private Stage<Admitted> admitting(int count) {
+        Stage<Admitted> current = requireStage();
+        if (draining) {
+            metrics.rejected(count);
+            throw PublishError.unavailable();
+        }
+        if ("replicated".equals(settings.durability()) && members.getAsInt() < 2) {
+            metrics.rejected(count);
+            throw new PublishError(503, "unavailable", "flowcast.durability=replicated needs a second cluster member "
+                    + "to hold each event; this cluster has one now");
+        }
+        return current;
+    }
+
+    private Stage<Admitted> requireStage() {
+        Stage<Admitted> current = stage;
         if (current == null) {
             throw PublishError.unavailable();
         }
         return current;
     }
 
-    private void sequencingFailed(List<Event> batch, Throwable failure) {
-        // Accepted events that could not be numbered: they never got a seq, so no gap can tell subscribers.
-        // Say it loudly; the cluster issue's durable queue is what closes this window.
-        LOG.log(Level.SEVERE, "could not sequence " + batch.size() + " accepted event(s) of topic "
-                + batch.get(0).topic() + "; they are lost", failure);
+    private void sequencingFailed(List<Admitted> batch, Throwable failure) {
+        // The sequencer answers every event itself; this is a failure outside its own handling (a bug, or the bus):
+        // fail whoever still waits, and say it loudly.
+        LOG.log(java.util.logging.Level.SEVERE, "sequencing a batch of " + batch.size() + " event(s) failed", failure);
+        PublishError error = new PublishError(503, "unavailable", "the event could not be sequenced; retry");
+        for (Admitted admitted : batch) {
+            admitted.outcome().failed(admitted.event(), error);
+        }
+    }
+
+    /** The answer to one durable publish. */
+    private record SingleOutcome(CompletableFuture<PublishReceipt> answer, FlowcastMetrics metrics)
+            implements Admitted.Outcome {
+        @Override
+        public void numbered(Event event) {
+            if (answer.complete(new PublishReceipt(event.id(), event.topic(), false))) {
+                metrics.accepted(1);
+            }
+        }
+
+        @Override
+        public void dropped(Event event) {
+            answer.complete(new PublishReceipt(event.id(), event.topic(), true));
+        }
+
+        @Override
+        public void failed(Event event, PublishError why) {
+            if (answer.completeExceptionally(why)) {
+                metrics.rejected(1);
+            }
+        }
     }
 }

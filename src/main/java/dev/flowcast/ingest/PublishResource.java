@@ -8,6 +8,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -29,18 +31,28 @@ public class PublishResource {
     @Inject
     Ingest ingest;
 
+    /**
+     * Answers at once in {@code memory} mode; in {@code replicated} and {@code persistent} mode the request is
+     * suspended until the event is numbered and stored (see {@link Ingest#publishAsync}).
+     */
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public Response publish(@PathParam("topic") String topic,
-                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-                            @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
-                            InputStream body) {
-        guard.check(authorization);
-        RequestBodies.requireJson(contentType);
-        int limit = ingest.parser().maxBytes();
-        byte[] bytes = RequestBodies.read(body, contentLength == null ? -1 : contentLength, limit, PublishError.tooLarge(limit));
-        PublishReceipt receipt = ingest.publishJson(topic, bytes);
+    public void publish(@PathParam("topic") String topic,
+                        @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                        @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                        @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
+                        InputStream body,
+                        @Suspended AsyncResponse async) {
+        AsyncAnswers.answer(async, () -> {
+            guard.check(authorization);
+            RequestBodies.requireJson(contentType);
+            int limit = ingest.parser().maxBytes();
+            byte[] bytes = RequestBodies.read(body, contentLength == null ? -1 : contentLength, limit, PublishError.tooLarge(limit));
+            return ingest.publishJsonAsync(topic, bytes);
+        }, PublishResource::accepted);
+    }
+
+    private static Response accepted(PublishReceipt receipt) {
         var answer = JsonP.PROVIDER.createObjectBuilder().add("id", receipt.id()).add("topic", receipt.topic());
         if (receipt.dropped()) {
             answer.add("dropped", true);

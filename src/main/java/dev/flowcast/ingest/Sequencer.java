@@ -2,30 +2,150 @@ package dev.flowcast.ingest;
 
 import dev.flowcast.cluster.EventBatch;
 import dev.flowcast.cluster.EventBus;
+import dev.flowcast.cluster.EventStore;
 import dev.flowcast.cluster.TopicHistory;
 import dev.flowcast.event.Event;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * The ingest stage's handler: numbers a batch of one topic's events in the topic's history, then sends the
- * numbered batch to every member over the bus. Two Hazelcast operations per batch, whatever its size.
+ * The ingest stage's handler, one call per batch of one bus partition: numbers each topic's events in the topic's
+ * history (one append per topic, all in flight at once: the group commit), writes them to the store in
+ * {@code persistent} mode (one transaction), answers the waiting publishers, then sends every topic's numbered
+ * batch to every member in one bus message.
  *
- * <p>Threading: called by the ingest stage, never concurrently for one topic, so each topic's batches reach
- * the bus in seq order from this member.
+ * <pre>
+ *  lane of bus partition p: [a1 b1 a2 c1 …] ──> group by topic ──> append(a) ║ append(b) ║ append(c)   (Hazelcast, each
+ *                                                                  │                                  with its backup)
+ *                                                                  v
+ *                                  persistent: store.write(a, b, c) in one transaction
+ *                                                                  v
+ *                                  publishers answered (202) ──> bus.publish(p, [a, b, c])   (one message)
+ * </pre>
+ *
+ * <p>So a batch costs one Hazelcast operation per topic plus one per bus partition, whatever its size; and the
+ * same shape serves every durability mode (in {@code memory} mode nobody waits for the answer).
+ *
+ * <p>A store that failed is retried before anything new is numbered: until a write succeeds again, every batch is
+ * refused (503) without being numbered, so the store never misses seqs that later ones depend on.
+ *
+ * <p>Threading: called by the ingest stage, never concurrently for one bus partition (so for one topic), so each
+ * topic's batches reach the bus in seq order from this member; calls for different partitions run in parallel.
  */
 final class Sequencer {
 
+    private static final Logger LOG = Logger.getLogger(Sequencer.class.getName());
+
     private final TopicHistory history;
     private final EventBus bus;
+    private final EventStore store;
+    private final String durability;
+    /** Numbered batches whose store write failed; written first once the store answers again. Guarded by itself. */
+    private final List<EventStore.StoredBatch> unsaved = new ArrayList<>();
 
-    Sequencer(TopicHistory history, EventBus bus) {
+    /** @param store the {@code persistent} store, or null */
+    Sequencer(TopicHistory history, EventBus bus, EventStore store, String durability) {
         this.history = history;
         this.bus = bus;
+        this.store = store;
+        this.durability = durability;
     }
 
-    void handle(List<Event> batch) {
-        String topic = batch.get(0).topic();
-        List<Event> sequenced = history.append(topic, batch);
-        bus.publish(new EventBatch(topic, sequenced));
+    void handle(List<Admitted> batch) {
+        Map<String, List<Admitted>> byTopic = new LinkedHashMap<>();
+        for (Admitted admitted : batch) {
+            byTopic.computeIfAbsent(admitted.event().topic(), t -> new ArrayList<>()).add(admitted);
+        }
+        if (store != null && !storeAnswers()) {
+            failAll(batch, "could not be stored: the store (flowcast.store.url) is unreachable");
+            return;
+        }
+        Map<String, List<Event>> events = new LinkedHashMap<>();
+        byTopic.forEach((topic, admitted) -> events.put(topic, admitted.stream().map(Admitted::event).toList()));
+        Map<String, TopicHistory.Outcome> outcomes = history.append(events);
+
+        List<TopicHistory.Appended> numbered = new ArrayList<>(outcomes.size());
+        outcomes.forEach((topic, outcome) -> {
+            if (outcome.ok()) {
+                numbered.add(outcome.appended());
+            } else {
+                LOG.log(Level.SEVERE, "could not number " + byTopic.get(topic).size() + " event(s) of topic " + topic
+                        + ("memory".equals(durability) ? "; they are lost" : "; their publishers get 503"), outcome.failure());
+                failAll(byTopic.get(topic), "could not be numbered: " + outcome.failure().getMessage());
+            }
+        });
+        if (numbered.isEmpty()) {
+            return;
+        }
+        boolean stored = store == null || write(numbered);
+        List<EventBatch> onBus = new ArrayList<>(numbered.size());
+        for (TopicHistory.Appended appended : numbered) {
+            List<Admitted> admitted = byTopic.get(appended.topic());
+            for (int i = 0; i < admitted.size(); i++) {
+                Event event = appended.events().get(i);
+                if (stored) {
+                    admitted.get(i).outcome().numbered(event);
+                } else {
+                    admitted.get(i).outcome().failed(event, storeDown());
+                }
+            }
+            onBus.add(new EventBatch(appended.topic(), appended.events()));
+        }
+        // Numbered events are in the history either way: they go on the bus even when the store refused them
+        // (their publishers got 503 and may retry; delivering them is not a loss).
+        bus.publish(onBus);
+    }
+
+    /** Writes the batches; false (and kept for a retry) when the store refused. */
+    private boolean write(List<TopicHistory.Appended> numbered) {
+        List<EventStore.StoredBatch> batches = new ArrayList<>(numbered.size());
+        for (TopicHistory.Appended appended : numbered) {
+            batches.add(new EventStore.StoredBatch(appended.topic(), appended.epoch(), appended.events()));
+        }
+        try {
+            store.write(batches);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "the store refused " + batches.size() + " topic batch(es); publishes answer 503 until "
+                    + "it answers again: " + e.getMessage());
+            synchronized (unsaved) {
+                unsaved.addAll(batches);
+            }
+            return false;
+        }
+    }
+
+    /** True when nothing waits for the store, or what waited was written now. */
+    private boolean storeAnswers() {
+        synchronized (unsaved) {
+            if (unsaved.isEmpty()) {
+                return true;
+            }
+            try {
+                store.write(List.copyOf(unsaved));
+                LOG.info(() -> "the store answers again; " + unsaved.size() + " held topic batch(es) written");
+                unsaved.clear();
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+    }
+
+    private void failAll(List<Admitted> admitted, String why) {
+        PublishError error = new PublishError(503, "unavailable", "the event was not accepted: it " + why
+                + " (flowcast.durability=" + durability + "); retry");
+        for (Admitted a : admitted) {
+            a.outcome().failed(a.event(), error);
+        }
+    }
+
+    private PublishError storeDown() {
+        return new PublishError(503, "store_unavailable",
+                "the event was not accepted: the store (flowcast.store.url) did not take it; retry");
     }
 }

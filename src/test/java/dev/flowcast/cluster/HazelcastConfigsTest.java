@@ -10,7 +10,7 @@ class HazelcastConfigsTest {
 
     @Test
     void shouldFormASingleNodeCluster_withoutMulticast_whenNoMembersAreGiven() {
-        Config config = HazelcastConfigs.member("c", 5701, List.of(), 1000, 300);
+        Config config = HazelcastConfigs.member("c", 5701, List.of(), 0);
         assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
         assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled()).isFalse();
         assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
@@ -18,7 +18,7 @@ class HazelcastConfigsTest {
 
     @Test
     void shouldJoinTheGivenMembersOverTcpIp() {
-        Config config = HazelcastConfigs.member("c", 5701, List.of("10.0.0.5:5701", "10.0.0.6:5701"), 1000, 300);
+        Config config = HazelcastConfigs.member("c", 5701, List.of("10.0.0.5:5701", "10.0.0.6:5701"), 0);
         assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled()).isTrue();
         assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
                 .containsExactly("10.0.0.5:5701", "10.0.0.6:5701");
@@ -26,13 +26,14 @@ class HazelcastConfigsTest {
     }
 
     @Test
-    void shouldSizeTopicHistoryFromTheSettings() {
-        Config config = HazelcastConfigs.member("c", 5701, List.of(), 42, 7);
-        var ring = config.getRingbufferConfig(HazelcastConfigs.HISTORY_PREFIX + "any:topic");
-        assertThat(ring.getCapacity()).isEqualTo(42);
-        assertThat(ring.getTimeToLiveSeconds()).isEqualTo(7);
+    void topicLogs_haveOneSynchronousBackup_andTheClusterEpochIsOnEveryMember() {
+        Config config = HazelcastConfigs.member("c", 5701, List.of(), 7);
+        assertThat(config.getMapConfig(HazelcastConfigs.TOPICS_MAP).getBackupCount()).isEqualTo(1);
+        assertThat(config.getMapConfig(HazelcastConfigs.TOPICS_MAP).getAsyncBackupCount()).isZero();
+        assertThat(config.getMapConfig(HazelcastConfigs.CLUSTER_MAP).getBackupCount()).isEqualTo(6);
         assertThat(config.getRingbufferConfig(HazelcastConfigs.BUS_PREFIX + "3").getCapacity())
                 .isEqualTo(HazelcastConfigs.BUS_CAPACITY);
+        assertThat(config.getProperty("hazelcast.graceful.shutdown.max.wait")).isEqualTo("7");
     }
 
     @Test

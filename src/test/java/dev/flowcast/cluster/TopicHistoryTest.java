@@ -4,111 +4,130 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.flowcast.event.Clock;
 import dev.flowcast.event.Event;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static org.awaitility.Awaitility.await;
-
-/** Sequencing, history and the bus on a real embedded Hazelcast member (one, on loopback). */
+/** Numbering, history and epochs on two real embedded Hazelcast members (on loopback, so most calls are remote). */
 class TopicHistoryTest {
 
     private static final int HISTORY = 5;
     private static HazelcastInstance member;
+    private static HazelcastInstance other;
     private static TopicHistory history;
 
     @BeforeAll
-    static void startMember() {
-        member = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(
-                "history-test-" + UUID.randomUUID(), 5951, List.of(), HISTORY, 300));
-        history = new TopicHistory(member);
+    static void startMembers() {
+        String cluster = "history-test-" + UUID.randomUUID();
+        member = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(cluster, 6100, List.of("127.0.0.1:6100"), 0));
+        other = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(cluster, 6100, List.of("127.0.0.1:6100"), 0));
+        history = new TopicHistory(member, HISTORY, 300, null).start();
     }
 
     @AfterAll
-    static void stopMember() {
+    static void stopMembers() {
+        other.shutdown();
         member.shutdown();
     }
 
-    private static List<Event> unsequenced(String topic, int count) {
+    static List<Event> unnumbered(String topic, int count) {
         List<Event> events = new ArrayList<>();
+        long now = Clock.nowMicros();
         for (int i = 0; i < count; i++) {
-            events.add(Event.accepted("id" + i, topic, "{\"i\":" + i + "}", 1_000 + i));
+            events.add(Event.accepted(UUID.randomUUID().toString(), topic, "{\"i\":" + i + "}", now + i));
         }
         return events;
+    }
+
+    static List<Event> append(TopicHistory history, String topic, List<Event> events) {
+        TopicHistory.Outcome outcome = history.append(Map.of(topic, events)).get(topic);
+        assertThat(outcome.failure()).isNull();
+        return outcome.appended().events();
     }
 
     @Test
     void shouldNumberEachTopicFromOne_gaplessAcrossBatches() {
         String topic = "t." + UUID.randomUUID();
-        assertThat(history.newestSeq(topic)).isZero();
-        List<Event> first = history.append(topic, unsequenced(topic, 3));
-        List<Event> second = history.append(topic, unsequenced(topic, 2));
+        assertThat(history.position(topic).newestSeq()).isZero();
+        List<Event> first = append(history, topic, unnumbered(topic, 3));
+        List<Event> second = append(history, topic, unnumbered(topic, 2));
         assertThat(first).extracting(Event::seq).containsExactly(1L, 2L, 3L);
         assertThat(second).extracting(Event::seq).containsExactly(4L, 5L);
-        assertThat(history.newestSeq(topic)).isEqualTo(5);
-        assertThat(history.newestSeq("other." + topic)).isZero();
+        assertThat(history.position(topic).newestSeq()).isEqualTo(5);
+        assertThat(history.position("other." + topic).newestSeq()).isZero();
+    }
+
+    @Test
+    void severalTopicsInOneCall_areEachNumberedOnTheirOwn() {
+        Map<String, List<Event>> batches = new LinkedHashMap<>();
+        for (int t = 0; t < 5; t++) {
+            String topic = "multi." + t + "." + UUID.randomUUID();
+            batches.put(topic, unnumbered(topic, t + 1));
+        }
+        Map<String, TopicHistory.Outcome> outcomes = history.append(batches);
+        assertThat(outcomes.keySet()).containsExactlyElementsOf(batches.keySet());
+        outcomes.forEach((topic, outcome) -> assertThat(outcome.appended().events()).extracting(Event::seq)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, batches.get(topic).size()).boxed().toList()));
     }
 
     @Test
     void shouldReadBackRetainedEvents_andForgetTheOldestBeyondCapacity() {
         String topic = "t." + UUID.randomUUID();
-        history.append(topic, unsequenced(topic, 8)); // capacity 5: seqs 4..8 retained
+        List<Event> appended = append(history, topic, unnumbered(topic, 8)); // capacity 5: seqs 4..8 retained
         List<Event> read = history.read(topic, 1, 8);
         assertThat(read).extracting(Event::seq).containsExactly(4L, 5L, 6L, 7L, 8L);
-        assertThat(read.get(0).data()).isEqualTo("{\"i\":3}");
+        assertThat(read).extracting(Event::id).containsExactlyElementsOf(appended.subList(3, 8).stream().map(Event::id).toList());
         assertThat(history.read(topic, 6, 7)).extracting(Event::seq).containsExactly(6L, 7L);
+        assertThat(history.read("never." + topic, 1, 10)).isEmpty();
     }
 
     @Test
-    void shouldKeepOneEpochPerTopic() {
-        String topic = "t." + UUID.randomUUID();
-        String epoch = history.epoch(topic);
-        assertThat(epoch).isNotBlank();
-        assertThat(history.epoch(topic)).isEqualTo(epoch);
-        assertThat(history.epoch("other." + topic)).isNotEqualTo(epoch);
+    void theSameAppendTwice_asHazelcastRetriesIt_isStoredOnce_andAnswersTheSameSeqs() {
+        String topic = "retry." + UUID.randomUUID();
+        append(history, topic, unnumbered(topic, 2));
+        List<HistoryEntry> entries = unnumbered(topic, 3).stream().map(HistoryEntry::unnumbered).toList();
+        TopicLogOps.Append op = new TopicLogOps.Append("batch-1", entries, HISTORY, 300_000_000L, true, "e");
+        IMap<String, TopicLog> logs = member.getMap(HazelcastConfigs.TOPICS_MAP);
+        LogAnswer first = logs.executeOnKey(topic, op);
+        LogAnswer retried = logs.executeOnKey(topic, op);
+        assertThat(first.firstSeq()).isEqualTo(3);
+        assertThat(retried.firstSeq()).isEqualTo(3);
+        assertThat(history.position(topic).newestSeq()).isEqualTo(5);
+        assertThat(history.read(topic, 1, 10)).extracting(Event::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
     }
 
     @Test
-    void flushShouldReturnOnlyOnceEveryEarlierBatchReachedTheListener_andNeverPassMarkersOn() {
-        EventBus bus = new EventBus(member);
-        List<EventBatch> received = new CopyOnWriteArrayList<>();
-        bus.listen(received::add, partition -> { });
-        try {
-            List<String> topics = new ArrayList<>();
-            for (int i = 0; i < 40; i++) { // spread over every partition
-                String topic = "f" + i + "." + UUID.randomUUID();
-                topics.add(topic);
-                bus.publish(new EventBatch(topic, history.append(topic, unsequenced(topic, 2))));
-            }
-            assertThat(bus.flush(java.time.Duration.ofSeconds(30))).isTrue();
-            assertThat(received).extracting(EventBatch::topic).containsAll(topics);
-            assertThat(received).noneMatch(EventBatch::isMarker);
-        } finally {
-            bus.close();
+    void subscribingToUnpublishedTopics_createsNoHazelcastStructure_andNoEntry() {
+        history.position("warm-up." + UUID.randomUUID()); // proxies of the maps themselves exist once
+        int objects = member.getDistributedObjects().size();
+        int entries = member.getMap(HazelcastConfigs.TOPICS_MAP).size();
+        for (int i = 0; i < 2_000; i++) {
+            String topic = "public:churn." + UUID.randomUUID();
+            history.position(topic);
+            history.read(topic, 1, 10);
         }
+        assertThat(member.getDistributedObjects().size()).isEqualTo(objects);
+        assertThat(other.getDistributedObjects().size()).isLessThanOrEqualTo(objects);
+        assertThat(member.getMap(HazelcastConfigs.TOPICS_MAP).size()).isEqualTo(entries);
     }
 
     @Test
-    void shouldCarrySequencedBatchesOverTheBus_intact() {
-        EventBus bus = new EventBus(member);
-        List<EventBatch> received = new CopyOnWriteArrayList<>();
-        bus.listen(received::add, partition -> { });
-        try {
-            String topic = "t." + UUID.randomUUID();
-            List<Event> sequenced = history.append(topic, unsequenced(topic, 3));
-            bus.publish(new EventBatch(topic, sequenced));
-            await().until(() -> received.stream().anyMatch(b -> b.topic().equals(topic)));
-            EventBatch batch = received.stream().filter(b -> b.topic().equals(topic)).findFirst().orElseThrow();
-            assertThat(batch.events()).isEqualTo(sequenced);
-            assertThat(batch.firstSeq()).isEqualTo(1);
-            assertThat(batch.lastSeq()).isEqualTo(3);
-        } finally {
-            bus.close();
-        }
+    void theEpochGivenBeforeTheFirstPublish_isTheEpochAfterIt_onEveryMember() {
+        String topic = "public:early." + UUID.randomUUID();
+        TopicHistory elsewhere = new TopicHistory(other, HISTORY, 300, null).start();
+        String before = history.position(topic).epoch();
+        assertThat(elsewhere.position(topic).epoch()).isEqualTo(before);
+        append(elsewhere, topic, unnumbered(topic, 1));
+        assertThat(history.position(topic)).isEqualTo(new TopicPosition(1, before));
+        assertThat(elsewhere.clusterEpoch()).isEqualTo(history.clusterEpoch());
+        assertThat(history.position("public:other." + UUID.randomUUID()).epoch()).isNotEqualTo(before);
     }
 }

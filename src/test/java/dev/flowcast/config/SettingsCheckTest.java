@@ -45,12 +45,42 @@ class SettingsCheckTest {
     }
 
     @Test
-    void shouldRefuseDurabilityModesThisBuildDoesNotImplement_insteadOfPretending() {
+    void shouldAcceptEveryDurabilityMode_andRefuseAnUnknownOne() {
         Settings s = defaults();
+        s.durability = "replicated";
+        assertThat(SettingsCheck.problems(s)).isEmpty();
         s.durability = "persistent";
-        assertThat(SettingsCheck.problems(s)).singleElement().asString().contains("not implemented");
+        s.storeUrl = Optional.of("jdbc:postgresql://127.0.0.1:5432/flowcast");
+        assertThat(SettingsCheck.problems(s)).isEmpty();
         s.durability = "bogus";
         assertThat(SettingsCheck.problems(s)).singleElement().asString().contains("must be one of");
+    }
+
+    @Test
+    void persistentWithoutAStoreUrl_refusesToStart_andSaysWhichKey() {
+        Settings s = defaults();
+        s.durability = "persistent";
+        assertThat(SettingsCheck.problems(s)).singleElement().asString().contains("flowcast.store.url");
+        s.storeUrl = Optional.of("jdbc:mysql://db/flowcast");
+        assertThat(SettingsCheck.problems(s)).singleElement().asString().contains("PostgreSQL");
+    }
+
+    @Test
+    void anH2Store_servesOneNodeOnly() {
+        Settings s = defaults();
+        s.durability = "persistent";
+        s.storeUrl = Optional.of("jdbc:h2:file:/tmp/flowcast");
+        assertThat(SettingsCheck.problems(s)).isEmpty();
+        s.clusterMembers = Optional.of("127.0.0.1");
+        assertThat(SettingsCheck.problems(s)).singleElement().asString().contains("one node only");
+    }
+
+    @Test
+    void membersAndClientTogether_areRefused() {
+        Settings s = defaults();
+        s.clusterMembers = Optional.of("127.0.0.1");
+        s.clusterClient = Optional.of("127.0.0.1:5701");
+        assertThat(SettingsCheck.problems(s)).singleElement().asString().contains("not both");
     }
 
     @Test
@@ -64,7 +94,10 @@ class SettingsCheckTest {
         s.publishKey = Optional.of("pk-secret-value");
         s.authSecret = Optional.of("auth-secret-value-0123456789-0123456789");
         s.adminPassword = Optional.of("admin-secret-value");
-        assertThat(s.toString()).doesNotContain("pk-secret-value", "auth-secret-value", "admin-secret-value")
+        s.storePassword = Optional.of("store-secret-value");
+        s.storeUrl = Optional.of("jdbc:postgresql://db/flowcast?password=url-secret-value");
+        assertThat(s.toString()).doesNotContain("pk-secret-value", "auth-secret-value", "admin-secret-value",
+                        "store-secret-value", "url-secret-value")
                 .contains("publishKey=set");
     }
 }

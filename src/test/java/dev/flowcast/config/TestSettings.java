@@ -8,6 +8,16 @@ public final class TestSettings {
     private TestSettings() {
     }
 
+    /** The defaults, with another durability mode, ingest queue and worker count. */
+    public static Settings ingest(String durability, int queueCapacity, String overflow, int workers) {
+        Settings s = defaults();
+        s.durability = durability;
+        s.queueCapacity = queueCapacity;
+        s.queueOverflow = overflow;
+        s.stageWorkers = workers;
+        return s;
+    }
+
     /** Settings with the documented defaults, as CDI would inject them with nothing configured. */
     public static Settings defaults() {
         Settings s = new Settings();
@@ -20,6 +30,9 @@ public final class TestSettings {
         s.clusterMembers = Optional.empty();
         s.clusterClient = Optional.empty();
         s.durability = "memory";
+        s.storeUrl = Optional.empty();
+        s.storeUser = Optional.empty();
+        s.storePassword = Optional.empty();
         s.queueCapacity = 10000;
         s.queueOverflow = "reject";
         s.queueOfferTimeoutMs = 1000;

@@ -10,6 +10,7 @@ import dev.flowcast.cluster.EventBatch;
 import dev.flowcast.cluster.EventBus;
 import dev.flowcast.cluster.HazelcastConfigs;
 import dev.flowcast.cluster.TopicHistory;
+import dev.flowcast.config.Settings;
 import dev.flowcast.config.TestSettings;
 import dev.flowcast.metrics.FlowcastMetrics;
 import dev.flowcast.stage.TestThreads;
@@ -19,7 +20,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class IngestTest {
 
     private static HazelcastInstance member;
+    private static TopicHistory history;
 
     /** Counts instead of registering MicroProfile metrics (no container here). */
     static final class CountingMetrics extends FlowcastMetrics {
@@ -59,7 +63,8 @@ class IngestTest {
     @BeforeAll
     static void startMember() {
         member = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(
-                "ingest-test-" + UUID.randomUUID(), 5961, List.of(), 100, 300));
+                "ingest-test-" + UUID.randomUUID(), 6110, List.of(), 0));
+        history = new TopicHistory(member, 100, 300, null).start();
     }
 
     @AfterAll
@@ -68,11 +73,16 @@ class IngestTest {
     }
 
     private static Ingest startedIngest(CountingMetrics metrics, EventBus bus) {
+        return startedIngest(TestSettings.defaults(), metrics, bus, TestThreads.daemon(), () -> 2);
+    }
+
+    static Ingest startedIngest(Settings settings, CountingMetrics metrics, EventBus bus, ThreadFactory threads,
+                                IntSupplier members) {
         Ingest ingest = new Ingest();
-        ingest.settings = TestSettings.defaults();
+        ingest.settings = settings;
         ingest.metrics = metrics;
         ingest.init();
-        ingest.start(TestThreads.daemon(), new TopicHistory(member), bus);
+        ingest.start(threads, history, bus, null, members);
         return ingest;
     }
 

@@ -1,0 +1,245 @@
+package dev.flowcast.cluster;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.flowcast.event.Event;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code persistent} store on JDBC: PostgreSQL (tested; shared by every member) or an H2 file (one node).
+ *
+ * <p>Three tables, created when missing: {@code flowcast_cluster} (the cluster epoch), {@code flowcast_topics}
+ * (epoch and newest seq per topic) and {@code flowcast_events} (the last {@code flowcast.history.size} events per
+ * topic; older ones are deleted in the same transaction as each write). Writes are idempotent on (topic, seq), so a
+ * batch written twice is stored once.
+ *
+ * <p>Threading: thread-safe; a small connection pool (HikariCP), one connection per call. A database that cannot
+ * be reached within {@link #CONNECT_TIMEOUT_MS} fails the call with {@link StoreUnavailable}.
+ */
+public final class JdbcEventStore implements EventStore {
+
+    static final long CONNECT_TIMEOUT_MS = 3_000;
+
+    private final HikariDataSource pool;
+    private final boolean postgres;
+    private final int historySize;
+
+    private JdbcEventStore(HikariDataSource pool, boolean postgres, int historySize) {
+        this.pool = pool;
+        this.postgres = postgres;
+        this.historySize = historySize;
+    }
+
+    /**
+     * Connects and creates the tables when missing.
+     *
+     * @throws StoreUnavailable naming the URL (without credentials) and the driver's reason, when the store cannot
+     *                          be reached or refuses the schema
+     */
+    public static JdbcEventStore open(String url, String user, String password, int poolSize, int historySize) {
+        boolean postgres = url.startsWith("jdbc:postgresql:");
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("flowcast-store");
+        config.setJdbcUrl(url);
+        // Name the driver: in a child-first WAR, DriverManager's own discovery does not see the WAR's drivers.
+        config.setDriverClassName(postgres ? "org.postgresql.Driver" : "org.h2.Driver");
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(Math.max(2, poolSize));
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(CONNECT_TIMEOUT_MS);
+        config.setValidationTimeout(Math.min(CONNECT_TIMEOUT_MS, 1_000));
+        config.setInitializationFailTimeout(CONNECT_TIMEOUT_MS); // refuse the start when the store is not there
+        if (postgres) {
+            config.addDataSourceProperty("connectTimeout", "3");
+            config.addDataSourceProperty("socketTimeout", "10"); // a store that stops answering: 503, not a hang
+        }
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreUnavailable("the store " + redacted(url) + " cannot be reached: " + rootMessage(e), e);
+        }
+        JdbcEventStore store = new JdbcEventStore(pool, postgres, historySize);
+        try {
+            store.createSchema();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return store;
+    }
+
+    private void createSchema() {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS flowcast_cluster (k VARCHAR(64) PRIMARY KEY, v VARCHAR(64) NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS flowcast_topics (topic VARCHAR(200) PRIMARY KEY, "
+                    + "epoch VARCHAR(16) NOT NULL, newest_seq BIGINT NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS flowcast_events (topic VARCHAR(200) NOT NULL, seq BIGINT NOT NULL, "
+                    + "id VARCHAR(64) NOT NULL, data " + (postgres ? "TEXT" : "CHARACTER LARGE OBJECT")
+                    + " NOT NULL, accepted_micros BIGINT NOT NULL, PRIMARY KEY (topic, seq))");
+        } catch (SQLException e) {
+            throw unavailable("could not create its tables", e);
+        }
+    }
+
+    @Override
+    public void write(List<StoredBatch> batches) {
+        if (batches.isEmpty()) {
+            return;
+        }
+        String insertEvent = postgres
+                ? "INSERT INTO flowcast_events (topic, seq, id, data, accepted_micros) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+                : "MERGE INTO flowcast_events (topic, seq, id, data, accepted_micros) KEY (topic, seq) VALUES (?, ?, ?, ?, ?)";
+        String upsertTopic = postgres
+                ? "INSERT INTO flowcast_topics (topic, epoch, newest_seq) VALUES (?, ?, ?) ON CONFLICT (topic) DO UPDATE "
+                        + "SET newest_seq = GREATEST(flowcast_topics.newest_seq, EXCLUDED.newest_seq)"
+                : "MERGE INTO flowcast_topics (topic, epoch, newest_seq) KEY (topic) VALUES (?, ?, ?)";
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement events = c.prepareStatement(insertEvent);
+                 PreparedStatement topics = c.prepareStatement(upsertTopic);
+                 PreparedStatement prune = c.prepareStatement("DELETE FROM flowcast_events WHERE topic = ? AND seq <= ?")) {
+                for (StoredBatch batch : batches) {
+                    long newest = 0;
+                    for (Event event : batch.events()) {
+                        events.setString(1, batch.topic());
+                        events.setLong(2, event.seq());
+                        events.setString(3, event.id());
+                        events.setString(4, event.data());
+                        events.setLong(5, event.acceptedMicros());
+                        events.addBatch();
+                        newest = Math.max(newest, event.seq());
+                    }
+                    topics.setString(1, batch.topic());
+                    topics.setString(2, batch.epoch());
+                    topics.setLong(3, newest);
+                    topics.addBatch();
+                    if (newest > historySize) {
+                        prune.setString(1, batch.topic());
+                        prune.setLong(2, newest - historySize);
+                        prune.addBatch();
+                    }
+                }
+                events.executeBatch();
+                topics.executeBatch();
+                prune.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw unavailable("refused a write", e);
+        }
+    }
+
+    @Override
+    public Optional<StoredTopic> load(String topic, int limit) {
+        try (Connection c = pool.getConnection();
+             PreparedStatement head = c.prepareStatement("SELECT epoch, newest_seq FROM flowcast_topics WHERE topic = ?")) {
+            head.setString(1, topic);
+            String epoch;
+            long newest;
+            try (ResultSet rs = head.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                epoch = rs.getString(1);
+                newest = rs.getLong(2);
+            }
+            List<HistoryEntry> entries = new ArrayList<>();
+            try (PreparedStatement rows = c.prepareStatement("SELECT seq, id, data, accepted_micros FROM flowcast_events "
+                    + "WHERE topic = ? AND seq > ? AND seq <= ? ORDER BY seq")) {
+                rows.setString(1, topic);
+                rows.setLong(2, newest - limit);
+                rows.setLong(3, newest);
+                try (ResultSet rs = rows.executeQuery()) {
+                    while (rs.next()) {
+                        entries.add(new HistoryEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                    }
+                }
+            }
+            return Optional.of(new StoredTopic(epoch, newest, entries));
+        } catch (SQLException e) {
+            throw unavailable("refused a read", e);
+        }
+    }
+
+    @Override
+    public String clusterEpoch(String proposed) {
+        try (Connection c = pool.getConnection()) {
+            String existing = readClusterEpoch(c);
+            if (existing != null) {
+                return existing;
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO flowcast_cluster (k, v) VALUES ('epoch', ?)")) {
+                insert.setString(1, proposed);
+                insert.executeUpdate();
+                return proposed;
+            } catch (SQLException raced) {
+                String other = readClusterEpoch(c); // another member stored one first
+                if (other == null) {
+                    throw raced;
+                }
+                return other;
+            }
+        } catch (SQLException e) {
+            throw unavailable("refused the cluster epoch", e);
+        }
+    }
+
+    private static String readClusterEpoch(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT v FROM flowcast_cluster WHERE k = 'epoch'")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private StoreUnavailable unavailable(String what, SQLException e) {
+        return new StoreUnavailable("the store " + redacted(pool.getJdbcUrl()) + " " + what + ": " + rootMessage(e), e);
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool drops it
+        }
+    }
+
+    /** The URL without query or H2 settings, where a password may be written. */
+    static String redacted(String url) {
+        int cut = url.length();
+        for (char c : new char[] {'?', ';'}) {
+            int at = url.indexOf(c);
+            if (at >= 0) {
+                cut = Math.min(cut, at);
+            }
+        }
+        return url.substring(0, cut);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
+    }
+}

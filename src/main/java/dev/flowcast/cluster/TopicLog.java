@@ -1,0 +1,157 @@
+package dev.flowcast.cluster;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * One topic's log: its epoch, the seq of its newest event, and its bounded history, in one Hazelcast map entry.
+ *
+ * <p>Why one entry and not a ring buffer: the seq, the history and the epoch then live in one partition and change
+ * in one atomic, backed-up operation (an entry processor). A lost partition loses all three together, so the epoch
+ * can never outlive its history; and an append can be made idempotent (by batch id), which a ring buffer's
+ * {@code addAllAsync} cannot be: Hazelcast retries an operation whose member left, and a ring buffer then stores
+ * the batch twice, under new seqs.
+ *
+ * <p>Threading: not thread-safe; only ever touched by the entry processors of its key, which Hazelcast runs on
+ * the key's partition thread one at a time (and on the backup replica, the same way).
+ */
+public final class TopicLog implements DataSerializable {
+
+    /** Appends remembered for idempotency: more than Hazelcast can retry at once per topic. */
+    static final int RECENT_BATCHES = 64;
+
+    private String epoch;
+    private long newestSeq;
+    private final ArrayDeque<HistoryEntry> entries = new ArrayDeque<>();
+    /** Ids of the most recent appends and the first seq each got, oldest first. */
+    private final ArrayDeque<String> recentBatchIds = new ArrayDeque<>();
+    private final ArrayDeque<Long> recentFirstSeqs = new ArrayDeque<>();
+
+    /** For Hazelcast deserialization only. */
+    public TopicLog() {
+    }
+
+    TopicLog(String epoch, long newestSeq) {
+        this.epoch = epoch;
+        this.newestSeq = newestSeq;
+    }
+
+    String epoch() {
+        return epoch;
+    }
+
+    long newestSeq() {
+        return newestSeq;
+    }
+
+    /**
+     * Numbers and keeps {@code batch} unless a batch with the same id was appended already (a retried operation);
+     * either way returns the first seq the batch holds. Deterministic, so the backup replica applying the same
+     * call reaches the same state.
+     */
+    long append(String batchId, List<HistoryEntry> batch, int capacity, long ttlMicros) {
+        Iterator<String> ids = recentBatchIds.iterator();
+        Iterator<Long> seqs = recentFirstSeqs.iterator();
+        while (ids.hasNext()) {
+            String id = ids.next();
+            long firstSeq = seqs.next();
+            if (id.equals(batchId)) {
+                return firstSeq;
+            }
+        }
+        long firstSeq = newestSeq + 1;
+        for (HistoryEntry entry : batch) {
+            entries.addLast(entry.numbered(++newestSeq));
+        }
+        while (entries.size() > capacity) {
+            entries.removeFirst();
+        }
+        trimExpired(batch.get(batch.size() - 1).acceptedMicros(), ttlMicros);
+        recentBatchIds.addLast(batchId);
+        recentFirstSeqs.addLast(firstSeq);
+        if (recentBatchIds.size() > RECENT_BATCHES) {
+            recentBatchIds.removeFirst();
+            recentFirstSeqs.removeFirst();
+        }
+        return firstSeq;
+    }
+
+    /** Adds events read back from the store (seqs ascending, all at or below {@code newestSeq}). */
+    void restore(List<HistoryEntry> stored) {
+        entries.addAll(stored);
+    }
+
+    /** Retained events with seq in [from, to] accepted after {@code notBeforeMicros}, oldest first. */
+    List<HistoryEntry> read(long from, long to, long notBeforeMicros) {
+        List<HistoryEntry> out = new ArrayList<>();
+        if (entries.isEmpty() || to < from) {
+            return out;
+        }
+        long oldest = entries.peekFirst().seq();
+        int skip = (int) Math.max(0, Math.min(entries.size(), from - oldest));
+        Iterator<HistoryEntry> it = entries.iterator();
+        for (int i = 0; i < skip; i++) {
+            it.next();
+        }
+        while (it.hasNext()) {
+            HistoryEntry entry = it.next();
+            if (entry.seq() > to) {
+                break;
+            }
+            if (entry.seq() >= from && entry.acceptedMicros() >= notBeforeMicros) {
+                out.add(entry);
+            }
+        }
+        return out;
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    private void trimExpired(long nowMicros, long ttlMicros) {
+        long notBefore = nowMicros - ttlMicros;
+        while (!entries.isEmpty() && entries.peekFirst().acceptedMicros() < notBefore) {
+            entries.removeFirst();
+        }
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeString(epoch);
+        out.writeLong(newestSeq);
+        out.writeInt(entries.size());
+        for (HistoryEntry entry : entries) {
+            entry.writeData(out);
+        }
+        out.writeInt(recentBatchIds.size());
+        Iterator<Long> seqs = recentFirstSeqs.iterator();
+        for (String id : recentBatchIds) {
+            out.writeString(id);
+            out.writeLong(seqs.next());
+        }
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        epoch = in.readString();
+        newestSeq = in.readLong();
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            HistoryEntry entry = new HistoryEntry();
+            entry.readData(in);
+            entries.addLast(entry);
+        }
+        int recent = in.readInt();
+        for (int i = 0; i < recent; i++) {
+            recentBatchIds.addLast(in.readString());
+            recentFirstSeqs.addLast(in.readLong());
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.flowcast.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.flowcast.event.Event;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JDBC store on a real H2 file database, and {@code persistent} topic history across a whole-cluster restart
+ * (a Hazelcast member shut down and a new one started on the same store): seq continues, history readable, epoch
+ * unchanged. PostgreSQL is exercised by {@code PersistentRestartIT}.
+ */
+class JdbcEventStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private String url() {
+        return "jdbc:h2:file:" + dir.resolve("store").toAbsolutePath();
+    }
+
+    @Test
+    void writesAreIdempotent_loadsReturnTheNewestEvents_andTheClusterEpochIsKept() {
+        try (JdbcEventStore store = JdbcEventStore.open(url(), "sa", "", 2, 3)) {
+            List<Event> events = List.of(new Event("a", "t", "1", 10, 1), new Event("b", "t", "2", 11, 2),
+                    new Event("c", "t", "3", 12, 3), new Event("d", "t", "{\"x\":4}", 13, 4));
+            store.write(List.of(new EventStore.StoredBatch("t", "ep0ch", events)));
+            store.write(List.of(new EventStore.StoredBatch("t", "ep0ch", events.subList(3, 4)))); // a retry
+            EventStore.StoredTopic loaded = store.load("t", 10).orElseThrow();
+            assertThat(loaded.epoch()).isEqualTo("ep0ch");
+            assertThat(loaded.newestSeq()).isEqualTo(4);
+            assertThat(loaded.entries()).extracting(HistoryEntry::seq).containsExactly(2L, 3L, 4L); // history size 3
+            assertThat(loaded.entries().get(2).data()).isEqualTo("{\"x\":4}");
+            assertThat(store.load("never", 10)).isEmpty();
+            assertThat(store.clusterEpoch("first")).isEqualTo("first");
+            assertThat(store.clusterEpoch("second")).isEqualTo("first");
+        }
+    }
+
+    @Test
+    void anUnreachableStore_isRefusedAtOpen_sayingWhy_withoutItsPassword() {
+        assertThatThrownBy(() -> JdbcEventStore.open("jdbc:postgresql://127.0.0.1:1/flowcast?password=hidden-pw",
+                "flowcast", "secret-pw", 2, 10))
+                .isInstanceOf(EventStore.StoreUnavailable.class)
+                .hasMessageContaining("jdbc:postgresql://127.0.0.1:1/flowcast")
+                .hasMessageContaining("cannot be reached")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hidden-pw", "secret-pw"));
+    }
+
+    @Test
+    void afterAWholeClusterRestart_seqContinues_historyIsReadable_andTheEpochIsUnchanged() throws Exception {
+        String topic = "public:kept";
+        TopicPosition before;
+        List<String> ids;
+        try (JdbcEventStore store = JdbcEventStore.open(url(), "sa", "", 2, 100)) {
+            HazelcastInstance member = Hazelcast.newHazelcastInstance(
+                    HazelcastConfigs.member("store-a-" + UUID.randomUUID(), 6150, List.of(), 0));
+            try {
+                TopicHistory history = new TopicHistory(member, 100, 300, store).start();
+                String early = history.position(topic).epoch();
+                var appended = history.append(Map.of(topic, TopicHistoryTest.unnumbered(topic, 5))).get(topic).appended();
+                store.write(List.of(new EventStore.StoredBatch(topic, appended.epoch(), appended.events())));
+                ids = appended.events().stream().map(Event::id).toList();
+                before = history.position(topic);
+                assertThat(before).isEqualTo(new TopicPosition(5, early));
+            } finally {
+                member.getLifecycleService().terminate();
+            }
+        }
+        assertThat(Files.list(dir).count()).isPositive();
+        try (JdbcEventStore store = JdbcEventStore.open(url(), "sa", "", 2, 100)) {
+            HazelcastInstance member = Hazelcast.newHazelcastInstance(
+                    HazelcastConfigs.member("store-b-" + UUID.randomUUID(), 6155, List.of(), 0));
+            try {
+                TopicHistory history = new TopicHistory(member, 100, 300, store).start();
+                assertThat(history.position(topic)).isEqualTo(before);
+                assertThat(history.read(topic, 1, 5)).extracting(Event::id).containsExactlyElementsOf(ids);
+                var next = history.append(Map.of(topic, TopicHistoryTest.unnumbered(topic, 1))).get(topic).appended();
+                assertThat(next.events()).extracting(Event::seq).containsExactly(6L);
+                assertThat(next.epoch()).isEqualTo(before.epoch());
+            } finally {
+                member.getLifecycleService().terminate();
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.flowcast.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.topic.ITopic;
+import dev.flowcast.cluster.BusMessage;
+import dev.flowcast.cluster.EventBatch;
+import dev.flowcast.cluster.EventBus;
+import dev.flowcast.cluster.HazelcastConfigs;
+import dev.flowcast.cluster.TopicHistory;
+import dev.flowcast.config.TestSettings;
+import dev.flowcast.event.Event;
+import dev.flowcast.stage.TestThreads;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code replicated} publishing on two real embedded members: the answer comes once the event is numbered, events
+ * drop-oldest evicts before numbering are answered as dropped, a lone member refuses, and many quiet topics of one
+ * bus partition travel in one bus message.
+ */
+class DurablePublishTest {
+
+    private static HazelcastInstance member;
+    private static HazelcastInstance backup;
+    private static TopicHistory history;
+
+    @BeforeAll
+    static void startMembers() {
+        String cluster = "durable-test-" + UUID.randomUUID();
+        member = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(cluster, 6120, List.of("127.0.0.1:6120"), 0));
+        backup = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(cluster, 6120, List.of("127.0.0.1:6120"), 0));
+        history = new TopicHistory(member, 100, 300, null).start();
+    }
+
+    @AfterAll
+    static void stopMembers() {
+        backup.shutdown();
+        member.shutdown();
+    }
+
+    private static Ingest replicated(int capacity, String overflow, int workers, ThreadFactory threads, EventBus bus) {
+        Ingest ingest = new Ingest();
+        ingest.settings = TestSettings.ingest("replicated", capacity, overflow, workers);
+        ingest.metrics = new IngestTest.CountingMetrics();
+        ingest.init();
+        ingest.start(threads, history, bus, null, () -> member.getCluster().getMembers().size());
+        return ingest;
+    }
+
+    @Test
+    void theAnswerComesOnceTheEventIsNumbered_andNamesItsId() throws Exception {
+        EventBus bus = new EventBus(member);
+        List<EventBatch> received = new CopyOnWriteArrayList<>();
+        bus.listen(received::add, p -> { });
+        Ingest ingest = replicated(100, "reject", 2, TestThreads.daemon(), bus);
+        try {
+            String topic = "rep." + UUID.randomUUID();
+            PublishReceipt receipt = ingest.publishAsync(topic, "1").toCompletableFuture().get();
+            assertThat(receipt.dropped()).isFalse();
+            // numbered before the answer: the history already holds it
+            assertThat(history.position(topic).newestSeq()).isEqualTo(1);
+            assertThat(history.read(topic, 1, 1)).extracting(Event::id).containsExactly(receipt.id());
+            BatchReceipt batch = ingest.publishBatchAsync(List.of(new BatchParser.Item(topic, "2"),
+                    new BatchParser.Item(topic, "3"))).toCompletableFuture().get();
+            assertThat(batch.droppedIds()).isEmpty();
+            assertThat(history.read(topic, 2, 3)).extracting(Event::id).containsExactlyElementsOf(batch.ids());
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.stream().filter(b -> b.topic().equals(topic))
+                    .mapToInt(b -> b.events().size()).sum() == 3);
+        } finally {
+            ingest.drain(Duration.ofSeconds(10));
+            bus.close();
+        }
+    }
+
+    @Test
+    void anEventDropOldestEvictsBeforeItIsNumbered_isAnsweredAsDropped_neverAsAccepted() throws Exception {
+        // Workers that run nothing until released: the queue fills, the next publish evicts the oldest.
+        HeldThreads held = new HeldThreads();
+        EventBus bus = new EventBus(member);
+        Ingest ingest = replicated(2, "drop-oldest", 1, held, bus);
+        try {
+            String topic = "evict." + UUID.randomUUID();
+            CompletableFuture<PublishReceipt> oldest = ingest.publishAsync(topic, "1").toCompletableFuture();
+            CompletableFuture<PublishReceipt> second = ingest.publishAsync(topic, "2").toCompletableFuture();
+            CompletableFuture<PublishReceipt> third = ingest.publishAsync(topic, "3").toCompletableFuture();
+            assertThat(oldest).isCompleted();
+            assertThat(oldest.get().dropped()).isTrue();
+            assertThat(second).isNotDone();
+            try (HeldThreads.Released released = held.release()) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> second.isDone() && third.isDone());
+                assertThat(second.get().dropped()).isFalse();
+                assertThat(third.get().dropped()).isFalse();
+                assertThat(history.read(topic, 1, 10)).extracting(Event::id)
+                        .containsExactly(second.get().id(), third.get().id());
+                ingest.drain(Duration.ofSeconds(10));
+            }
+        } finally {
+            bus.close();
+        }
+    }
+
+    @Test
+    void aLoneMember_refusesReplicatedPublishesWith503() {
+        Ingest ingest = new Ingest();
+        ingest.settings = TestSettings.ingest("replicated", 100, "reject", 1);
+        ingest.metrics = new IngestTest.CountingMetrics();
+        ingest.init();
+        ingest.start(TestThreads.daemon(), history, new EventBus(member), null, () -> 1);
+        try {
+            assertThatThrownBy(() -> ingest.publishAsync("lone", "1"))
+                    .isInstanceOfSatisfying(PublishError.class, e -> {
+                        assertThat(e.status()).isEqualTo(503);
+                        assertThat(e.getMessage()).contains("second cluster member");
+                    });
+        } finally {
+            ingest.drain(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void manyQuietTopicsOfOneBusPartition_travelInFewBusMessages_oneBatchPerTopicInSeqOrder() throws Exception {
+        // topics that all hash to bus partition 3
+        List<String> topics = new ArrayList<>();
+        for (int i = 0; topics.size() < 50; i++) {
+            String topic = "quiet." + i + "." + UUID.randomUUID().toString().substring(0, 6);
+            if (EventBus.partitionOf(topic) == 3) {
+                topics.add(topic);
+            }
+        }
+        AtomicInteger messages = new AtomicInteger();
+        ITopic<BusMessage> raw = member.getReliableTopic(HazelcastConfigs.BUS_PREFIX + 3);
+        UUID rawListener = raw.addMessageListener(m -> messages.incrementAndGet());
+        EventBus bus = new EventBus(member);
+        List<EventBatch> received = new CopyOnWriteArrayList<>();
+        bus.listen(received::add, p -> { });
+        HeldThreads held = new HeldThreads();
+        Ingest ingest = replicated(1000, "reject", 1, held, bus);
+        try {
+            List<CompletableFuture<PublishReceipt>> answers = new ArrayList<>();
+            for (String topic : topics) {
+                answers.add(ingest.publishAsync(topic, "1").toCompletableFuture());
+                answers.add(ingest.publishAsync(topic, "2").toCompletableFuture());
+            }
+            try (HeldThreads.Released released = held.release()) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> answers.stream().allMatch(CompletableFuture::isDone));
+                await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= topics.size());
+                assertThat(messages.get()).as("bus messages for 50 topics").isLessThanOrEqualTo(2);
+                for (String topic : topics) {
+                    assertThat(received.stream().filter(b -> b.topic().equals(topic)).flatMap(b -> b.events().stream())
+                            .map(Event::seq).toList()).containsExactly(1L, 2L);
+                }
+                ingest.drain(Duration.ofSeconds(10));
+            }
+        } finally {
+            raw.removeMessageListener(rawListener);
+            bus.close();
+        }
+    }
+}

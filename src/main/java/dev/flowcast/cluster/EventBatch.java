@@ -18,6 +18,7 @@ import java.util.List;
 public final class EventBatch implements DataSerializable {
 
     private String topic;
+    private String epoch;
     private long firstSeq;
     private List<Event> events;
 
@@ -25,18 +26,33 @@ public final class EventBatch implements DataSerializable {
     public EventBatch() {
     }
 
-    /** @param events sequenced events of {@code topic}, with consecutive seqs, oldest first */
+    /** @param events sequenced events of {@code topic}, with consecutive seqs, oldest first; epoch not known */
     public EventBatch(String topic, List<Event> events) {
+        this(topic, null, events);
+    }
+
+    /**
+     * @param epoch  the epoch of the history that numbered them (a fan-out that sees it change knows the topic's
+     *               history was lost and restarted), or null when not known
+     * @param events sequenced events of {@code topic}, with consecutive seqs, oldest first
+     */
+    public EventBatch(String topic, String epoch, List<Event> events) {
         if (events.isEmpty()) {
             throw new IllegalArgumentException("empty batch");
         }
         this.topic = topic;
+        this.epoch = epoch;
         this.firstSeq = events.get(0).seq();
         this.events = List.copyOf(events);
     }
 
     public String topic() {
         return topic;
+    }
+
+    /** The epoch of the history that numbered these events, or null when not known. */
+    public String epoch() {
+        return epoch;
     }
 
     public long firstSeq() {
@@ -54,6 +70,7 @@ public final class EventBatch implements DataSerializable {
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeString(topic);
+        out.writeString(epoch);
         out.writeLong(firstSeq);
         out.writeInt(events.size());
         for (Event event : events) {
@@ -66,6 +83,7 @@ public final class EventBatch implements DataSerializable {
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         topic = in.readString();
+        epoch = in.readString();
         firstSeq = in.readLong();
         int size = in.readInt();
         List<Event> read = new ArrayList<>(size);

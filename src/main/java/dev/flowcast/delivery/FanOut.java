@@ -147,6 +147,10 @@ public final class FanOut {
         if (channel == null || !channel.isOpen() || channel.isEmpty()) {
             return; // nobody here listens to this topic (yet)
         }
+        if (restartedElsewhere(channel, deliver.batch().epoch())) {
+            channel.restart(deliver.batch().epoch(), 0);
+            announceRestart(channel);
+        }
         List<Event> events = deliver.batch().events();
         int from = 0;
         while (from < events.size() && events.get(from).seq() <= channel.cursor()) {
@@ -301,9 +305,30 @@ public final class FanOut {
         if (channel == null || !channel.isOpen()) {
             return;
         }
-        long newest = history.position(topic).newestSeq();
-        if (newest > channel.cursor()) {
-            catchUp(channel, newest);
+        TopicPosition position = history.position(topic);
+        if (restartedElsewhere(channel, position.epoch())) {
+            channel.restart(position.epoch(), 0);
+            announceRestart(channel);
+        }
+        if (position.newestSeq() > channel.cursor()) {
+            catchUp(channel, position.newestSeq());
+        }
+    }
+
+    /** True when the history now has another epoch than the channel knew: it was lost, and restarted at seq 1. */
+    private static boolean restartedElsewhere(TopicChannel channel, String epoch) {
+        return epoch != null && channel.epoch() != null && !epoch.equals(channel.epoch());
+    }
+
+    /**
+     * Tells every subscriber that the topic's history restarted: a fresh {@code subscribed} with the new epoch and
+     * seq 0, after which the new history's events follow from seq 1. (A cursor left at the old seqs would skip them
+     * as "already delivered"; a resuming client's old epoch gets a gap the usual way.)
+     */
+    private void announceRestart(TopicChannel channel) {
+        Chunk subscribed = Chunk.control(ServerFrames.subscribed(channel.topic(), 0, channel.epoch()));
+        for (Subscription subscriber : channel.subscribers()) {
+            subscriber.deliver(subscribed);
         }
     }
 

@@ -43,9 +43,15 @@ final class TopicChannel {
         open = true;
     }
 
-    /** The epoch of the topic's history as read when the channel opened. */
+    /** The epoch of the topic's history as read when the channel opened (or when it restarted). */
     String epoch() {
         return epoch;
+    }
+
+    /** The topic's history was lost and restarted under {@code newEpoch}: its seqs begin again after {@code seq}. */
+    void restart(String newEpoch, long seq) {
+        epoch = newEpoch;
+        cursor = seq;
     }
 
     boolean isOpen() {

@@ -93,7 +93,7 @@ final class Sequencer {
                     admitted.get(i).outcome().failed(event, storeDown());
                 }
             }
-            onBus.add(new EventBatch(appended.topic(), appended.events()));
+            onBus.add(new EventBatch(appended.topic(), appended.epoch(), appended.events()));
         }
         // Numbered events are in the history either way: they go on the bus even when the store refused them
         // (their publishers got 503 and may retry; delivering them is not a loss).

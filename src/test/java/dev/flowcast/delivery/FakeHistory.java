@@ -47,6 +47,13 @@ final class FakeHistory implements HistoryReader {
         failing.add(topic);
     }
 
+    /** The topic's history is lost and starts again at seq 1 under {@code epoch} (a partition lost outright). */
+    void restart(String topic, String epoch) {
+        topics.remove(topic);
+        newest.remove(topic);
+        epochs.put(topic, epoch);
+    }
+
     void setEpoch(String topic, String epoch) {
         epochs.put(topic, epoch);
     }

@@ -207,6 +207,30 @@ class FanOutTest {
     }
 
     @Test
+    void whenTheTopicsHistoryRestartsUnderANewEpoch_liveSubscribersAreToldAndGetTheNewSeqs() {
+        Client client = client("a");
+        subscribe(client, null, null);
+        deliver(history.append(T, 5));
+        history.restart(T, "e2"); // its partition was lost: seq 1 again, new epoch
+        List<Event> fresh = history.append(T, 2);
+        fanOut.handle(List.of(new FanOutWork.Deliver(new EventBatch(T, "e2", fresh))));
+        assertThat(client.summary()).containsExactly("subscribed 0 e1", "event 1", "event 2", "event 3", "event 4",
+                "event 5", "subscribed 0 e2", "event 1", "event 2");
+    }
+
+    @Test
+    void aResyncThatFindsANewEpoch_restartsTheChannelToo() {
+        Client client = client("a");
+        subscribe(client, null, null);
+        deliver(history.append(T, 3));
+        history.restart(T, "e2");
+        history.append(T, 1);
+        fanOut.handle(List.of(new FanOutWork.Resync(T)));
+        assertThat(client.summary()).containsExactly("subscribed 0 e1", "event 1", "event 2", "event 3",
+                "subscribed 0 e2", "event 1");
+    }
+
+    @Test
     void shouldCatchUpFromHistory_onResync() {
         Client client = client("a");
         subscribe(client, null, null);

@@ -113,6 +113,18 @@ if [ ! -f target/bench/classpath.txt ] || [ -n "$(find src/jmh -newer target/ben
   touch target/bench/classpath.txt # the plugin leaves an unchanged file untouched
 fi
 pid_list=$(IFS=,; echo "${pids[*]}")
+if [ -n "${BENCH_PROFILE:-}" ] && [ "${#pids[@]}" -gt 0 ]; then
+  # async-profiler on the (first) server for the measured window: BENCH_PROFILE=/path/to/libasyncProfiler.so
+  # (from tools.profiler:async-profiler:4.1 on Maven Central), BENCH_PROFILE_EVENT=cpu|alloc|wall|lock.
+  # Collapsed stacks land next to the report; bench/profile-summary.py reads them. The option string is quoted for
+  # jcmd, whose parser otherwise cuts it at the first '=' (the agent then says "event must not be empty").
+  profile_out="$results/$server-$scenario-$stamp.${BENCH_PROFILE_EVENT:-cpu}.collapsed"
+  ( sleep "${BENCH_PROFILE_DELAY:-12}"
+    jcmd "${pids[0]}" JVMTI.agent_load "$BENCH_PROFILE" \
+      "\"start,event=${BENCH_PROFILE_EVENT:-cpu},interval=${BENCH_PROFILE_INTERVAL:-1000000},threads,timeout=${BENCH_PROFILE_SECONDS:-20},file=$profile_out,collapsed\"" \
+      >/dev/null ) &
+  echo "[scenario.sh] profiling ${pids[0]} into $profile_out" >&2
+fi
 echo "[scenario.sh] $server $scenario, server PIDs $pid_list, load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out" >&2
 java ${LOADGEN_JVM:--Xms512m -Xmx2g -XX:+UseParallelGC} -cp "target/bench/classes:$(cat target/bench/classpath.txt)" \
   dev.flowcast.bench.LoadGenerator --scenario="$scenario" "${targets[@]}" --server-pid="$pid_list" "$@" 2>&1 | tee -a "$out"

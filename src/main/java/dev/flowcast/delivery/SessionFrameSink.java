@@ -31,6 +31,8 @@ final class SessionFrameSink implements FrameSink {
      * looks it up twice.
      */
     private volatile Runnable abort;
+    /** How messages go out ({@link TextSender}); looked up with {@link #abort}, at the first send. */
+    private volatile TextSender sender;
 
     SessionFrameSink(Session session, SocketAborter aborter) {
         this.session = session;
@@ -40,8 +42,10 @@ final class SessionFrameSink implements FrameSink {
 
     @Override
     public void sendAsync(String message, Consumer<Throwable> done) {
-        if (abort == null) {
+        TextSender text = sender;
+        if (text == null) {
             abort = aborter.handleFor(session, remote);
+            sender = text = TextSender.of(remote);
         }
         // Writer threads run with an isolated context class loader (OutboxWriters); a send from any other thread
         // borrows it for the call, for the same reason.
@@ -51,7 +55,7 @@ final class SessionFrameSink implements FrameSink {
             thread.setContextClassLoader(OutboxWriters.ISOLATED);
         }
         try {
-            remote.sendText(message, result -> done.accept(result.isOK() ? null : result.getException()));
+            text.sendText(message, result -> done.accept(result.isOK() ? null : result.getException()));
         } catch (RuntimeException e) {
             done.accept(e);
         } finally {

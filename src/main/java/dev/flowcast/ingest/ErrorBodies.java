@@ -19,21 +19,23 @@ public final class ErrorBodies {
     }
 
     public static Response of(PublishError error) {
+        Response.ResponseBuilder response = Response.status(error.status())
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(json(error));
+        if (error.status() == 429) {
+            response.header("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        return response.build();
+    }
+
+    /** The body alone. */
+    static String json(PublishError error) {
         JsonObjectBuilder body = JsonP.PROVIDER.createObjectBuilder()
                 .add("error", error.code())
                 .add("message", error.getMessage());
         if (error.index() != null) {
             body.add("index", error.index());
         }
-        Response.ResponseBuilder response = Response.status(error.status())
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(body.build().toString());
-        if (error.status() == 429) {
-            response.header("Retry-After", RETRY_AFTER_SECONDS);
-        }
-        if (error.status() == 413) {
-            response.header("Connection", "close"); // the rest of an oversized body may still be on the wire
-        }
-        return response.build();
+        return body.build().toString();
     }
 }

@@ -1,6 +1,5 @@
 package dev.flowcast.ingest;
 
-import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -15,18 +14,31 @@ final class RequestBodies {
 
     /** @throws PublishError 415 unless the content type is application/json (UTF-8, if a charset is named) */
     static void requireJson(String contentType) {
-        MediaType type;
-        try {
-            type = contentType == null ? null : MediaType.valueOf(contentType);
-        } catch (IllegalArgumentException e) {
-            type = null;
-        }
-        boolean json = type != null && "application".equalsIgnoreCase(type.getType())
-                && "json".equalsIgnoreCase(type.getSubtype());
-        String charset = json ? type.getParameters().get(MediaType.CHARSET_PARAMETER) : null;
-        if (!json || (charset != null && !"utf-8".equalsIgnoreCase(charset))) {
+        if (!isJsonInUtf8(contentType)) {
             throw new PublishError(415, "unsupported_media_type", "the body must be application/json in UTF-8");
         }
+    }
+
+    /** {@code application/json} in any case, with any parameters, and a {@code charset} only if it is UTF-8. */
+    static boolean isJsonInUtf8(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String[] parts = contentType.split(";");
+        if (!"application/json".equalsIgnoreCase(parts[0].strip())) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].strip();
+            int equals = parameter.indexOf('=');
+            if (equals > 0 && "charset".equalsIgnoreCase(parameter.substring(0, equals).strip())) {
+                String charset = parameter.substring(equals + 1).strip().replace("\"", "");
+                if (!"utf-8".equalsIgnoreCase(charset)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**

@@ -8,11 +8,13 @@ import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 
@@ -34,10 +36,20 @@ public final class WsTestClient implements AutoCloseable {
     private final WebSocket socket;
 
     private WsTestClient(URI uri) {
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .connectTimeout(TIMEOUT)
-                .buildAsync(uri, new Listener())
-                .join();
+        try {
+            this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .connectTimeout(TIMEOUT)
+                    .buildAsync(uri, new Listener())
+                    .join();
+        } catch (CompletionException e) {
+            // Say what the server answered instead of the upgrade: a bare WebSocketHandshakeException does not.
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                var response = refused.getResponse();
+                throw new IllegalStateException("the upgrade to " + uri + " was refused: HTTP " + response.statusCode()
+                        + " " + response.headers().map() + " " + response.body(), refused);
+            }
+            throw e;
+        }
     }
 
     /** Connects to {@code ws://…/ws} of the app at {@code base} (an http URL of the deployment). */

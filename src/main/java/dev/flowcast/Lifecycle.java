@@ -96,7 +96,7 @@ public class Lifecycle {
         bus = new EventBus(instance);
         metrics.gauge(MetricNames.CLUSTER_MEMBERS, hazelcast::memberCount);
         delivery.start(threads, scheduler, history, bus);
-        ingest.start(threads, history, bus, store, hazelcast::memberCount);
+        ingest.start(threads, history, bus, store, hazelcast::memberCount, delivery::writerLagMillis);
         LOG.info(() -> "durability " + settings.durability() + ": " + promise());
         if (settings.demoEnabled()) {
             demo.start(scheduler);

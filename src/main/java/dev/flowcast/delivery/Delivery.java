@@ -90,6 +90,12 @@ public class Delivery {
         bus.listen(bridge::fromBus, bridge::lost);
     }
 
+    /** How far behind the socket writers are ({@link OutboxWriters#lagMillis}); 0 before start. Any thread. */
+    public long writerLagMillis() {
+        OutboxWriters current = writers;
+        return current == null ? 0 : current.lagMillis();
+    }
+
     // ---- connections (called by the endpoint and its filter) ----
 
     /** True when this node takes no more connections ({@code flowcast.client.max-connections}). */

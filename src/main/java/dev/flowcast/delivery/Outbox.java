@@ -53,6 +53,8 @@ public final class Outbox {
     private boolean closed;      // nothing more is queued or written
     private boolean closedByServer;
     private long writingSinceNanos;
+    /** When this outbox was last handed to its writer: how long it waits for the writer is the writers' lag. */
+    private volatile long scheduledAtNanos;
     // a close waiting for the flush (e.g. 1001 at shutdown)
     private int pendingCloseCode;
     private String pendingCloseReason;
@@ -324,7 +326,13 @@ public final class Outbox {
             return false;
         }
         scheduled = true;
+        scheduledAtNanos = System.nanoTime();
         return true;
+    }
+
+    /** When this outbox was last handed to its writer ({@link System#nanoTime()}); any thread. */
+    long scheduledAtNanos() {
+        return scheduledAtNanos;
     }
 
     private boolean overflowsLocked(Chunk chunk) {

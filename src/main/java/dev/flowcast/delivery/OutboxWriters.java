@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -18,11 +19,16 @@ import java.util.logging.Logger;
  * across a send, and packing happens by itself: whatever queued while the writer served others leaves as one
  * message.
  *
- * <p>Why the isolated context class loader: on Payara, every Tyrus send re-schedules the session's idle timeout on
- * the container's managed scheduled executor, and capturing the context for that task scans the thread's context
- * class loader through {@code ServiceLoader}; with the webapp's loader that scan dominated a send (FACTS.md: ~65 %
- * of CPU, 37 µs per send). A loader that finds nothing makes the scan empty. Writer threads only call the
- * container's send API, which needs no application class through the context loader.
+ * <p>Why the isolated context class loader: on Payara, a send through Tyrus' async remote re-schedules the
+ * session's idle timeout on the container's managed scheduled executor, and capturing the context for that task
+ * scans the thread's context class loader through {@code ServiceLoader}; with the webapp's loader that scan
+ * dominated a send (FACTS.md: ~65 % of CPU, 37 µs per send). A loader that finds nothing makes the scan empty.
+ * Messages now skip that path on Tyrus ({@link TextSender}); pings and closes still take it. Writer threads only
+ * call the container's send API, which needs no application class through the context loader.
+ *
+ * <p>The writers' lag ({@link #lagMillis}) is how the pipeline's demand reaches publishers (the ingest's delivery
+ * gate): a server with more to write than its writers get CPU for refuses or slows publishers instead of letting
+ * every outbox overflow.
  *
  * <p>Threading: {@link WriteScheduler#schedule} from any thread, never blocking; each writer drains its own bounded
  * queue. An outbox is in a writer's queue at most once at a time (see {@link Outbox}), so a queue never holds more
@@ -69,6 +75,24 @@ public final class OutboxWriters {
     /** The writer a connection with this serial is pinned to. */
     public Outbox.WriteScheduler writerFor(long serial) {
         return writers.get((int) Math.floorMod(serial, (long) writers.size()));
+    }
+
+    /**
+     * How far behind the writers are: how long the oldest outbox waiting for a writer has waited (0 when every
+     * writer has caught up). Sockets that do not drain do not count (their outbox waits for the socket, not for a
+     * writer); what counts is a server with more to write than its writer threads get CPU for, or a writer stuck in
+     * a call. Any thread; takes each writer queue's lock briefly.
+     */
+    public long lagMillis() {
+        long now = System.nanoTime();
+        long worst = 0;
+        for (Writer writer : writers) {
+            Outbox oldest = writer.ready.peek();
+            if (oldest != null) {
+                worst = Math.max(worst, now - oldest.scheduledAtNanos());
+            }
+        }
+        return TimeUnit.NANOSECONDS.toMillis(worst);
     }
 
     /** Ends the writer threads once they finished what is queued now (shutdown, after every socket closed). */

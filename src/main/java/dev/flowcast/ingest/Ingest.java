@@ -24,6 +24,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -58,6 +59,7 @@ public class Ingest {
     private volatile Stage<Admitted> stage;
     private volatile boolean draining;
     private volatile IntSupplier members = () -> 2;
+    private volatile DeliveryGate gate;
     private boolean durable;
     private EventDataParser parser;
     private BatchParser batchParser;
@@ -76,8 +78,10 @@ public class Ingest {
      * @param members how many members the cluster has now ({@code replicated} refuses publishes below two)
      */
     public void start(ThreadFactory threads, TopicHistory history, EventBus bus, EventStore store,
-            IntSupplier members) {
+            IntSupplier members, LongSupplier writerLagMillis) {
         this.members = members;
+        this.gate = new DeliveryGate(OverflowPolicy.fromSetting(settings.queueOverflow()),
+                Duration.ofMillis(settings.queueOfferTimeoutMs()), writerLagMillis);
         Sequencer sequencer = new Sequencer(history, bus, store, settings.durability());
         Stage<Admitted> built = Stage.<Admitted>builder(STAGE_NAME)
                 .capacity(settings.queueCapacity())
@@ -250,6 +254,12 @@ public class Ingest {
             metrics.rejected(count);
             throw new PublishError(503, "unavailable", "flowcast.durability=replicated needs a second cluster member "
                     + "to hold each event; this cluster has one now");
+        }
+        try {
+            gate.pass();
+        } catch (PublishError behind) {
+            metrics.rejected(count);
+            throw behind;
         }
         return current;
     }

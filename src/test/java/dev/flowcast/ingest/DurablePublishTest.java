@@ -57,7 +57,7 @@ class DurablePublishTest {
         ingest.settings = TestSettings.ingest("replicated", capacity, overflow, workers);
         ingest.metrics = new IngestTest.CountingMetrics();
         ingest.init();
-        ingest.start(threads, history, bus, null, () -> member.getCluster().getMembers().size());
+        ingest.start(threads, history, bus, null, () -> member.getCluster().getMembers().size(), () -> 0);
         return ingest;
     }
 
@@ -119,7 +119,7 @@ class DurablePublishTest {
         ingest.settings = TestSettings.ingest("replicated", 100, "reject", 1);
         ingest.metrics = new IngestTest.CountingMetrics();
         ingest.init();
-        ingest.start(TestThreads.daemon(), history, new EventBus(member), null, () -> 1);
+        ingest.start(TestThreads.daemon(), history, new EventBus(member), null, () -> 1, () -> 0);
         try {
             assertThatThrownBy(() -> ingest.publishAsync("lone", "1"))
                     .isInstanceOfSatisfying(PublishError.class, e -> {

@@ -82,7 +82,7 @@ class IngestTest {
         ingest.settings = settings;
         ingest.metrics = metrics;
         ingest.init();
-        ingest.start(threads, history, bus, null, members);
+        ingest.start(threads, history, bus, null, members, () -> 0);
         return ingest;
     }
 

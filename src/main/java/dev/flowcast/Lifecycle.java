@@ -90,6 +90,23 @@ public class Lifecycle {
         if (settings.adminPassword().isEmpty()) {
             LOG.warning("flowcast.admin.password is not set: the admin console refuses every login");
         }
+        try {
+            startPipeline();
+        } catch (RuntimeException | Error failed) {
+            // A failed deployment must not leave a Hazelcast member, a store pool or threads behind in the server
+            // (on Payara Server or WildFly the JVM lives on, and a redeploy would find the cluster port taken).
+            LOG.log(java.util.logging.Level.SEVERE, "Flowcast failed to start; stopping what had started", failed);
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException | IllegalArgumentException notAddedOrStopping) {
+                // nothing to remove
+            }
+            drainAndClose();
+            throw failed;
+        }
+    }
+
+    private void startPipeline() {
         store = openStore();
         var instance = hazelcast.start();
         TopicHistory history = new TopicHistory(instance, settings.historySize(), settings.historyTtlSeconds(), store).start();

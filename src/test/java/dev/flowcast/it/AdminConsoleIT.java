@@ -72,8 +72,18 @@ class AdminConsoleIT extends DeployedWarTest {
         browser.findElement(By.id("login")).click();
     }
 
+    /**
+     * The element's text, read in one script call: the console re-renders its numbers every second, so a
+     * find-then-read could hold a node the page has just replaced (Chromium: "Node with given id does not belong to
+     * the document").
+     */
     private String text(String id) {
-        return browser.findElement(By.id(id)).getText();
+        Object text = ((JavascriptExecutor) browser).executeScript(
+                "const e = document.getElementById(arguments[0]); return e === null ? null : e.innerText;", id);
+        if (text == null) {
+            throw new AssertionError("no element #" + id + " on the page");
+        }
+        return ((String) text).strip();
     }
 
     @Test

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.core.HazelcastInstance;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -35,6 +38,8 @@ class HostileClientsIT {
     private static final int PING_SECONDS = 2;
     private static final int MAX_PENDING = 300;
     private static final int MAX_PENDING_BYTES = 256 * 1024;
+    private static final String CLUSTER_NAME = "hostile-it-" + UUID.randomUUID();
+    private static final int CLUSTER_PORT = 5921;
     private static NodeProcess node;
 
     @BeforeAll
@@ -42,8 +47,8 @@ class HostileClientsIT {
         node = NodeProcess.start("hostile", Map.of(
                 "FLOWCAST_PUBLISH_KEY", Api.PUBLISH_KEY,
                 "FLOWCAST_AUTH_SECRET", Tokens.SECRET,
-                "FLOWCAST_CLUSTER_NAME", "hostile-it-" + UUID.randomUUID(),
-                "FLOWCAST_CLUSTER_PORT", "5921",
+                "FLOWCAST_CLUSTER_NAME", CLUSTER_NAME,
+                "FLOWCAST_CLUSTER_PORT", Integer.toString(CLUSTER_PORT),
                 "FLOWCAST_HISTORY_SIZE", "100",
                 "FLOWCAST_CLIENT_MAX_PENDING", Integer.toString(MAX_PENDING),
                 "FLOWCAST_CLIENT_MAX_PENDING_BYTES", Integer.toString(MAX_PENDING_BYTES),
@@ -259,6 +264,42 @@ class HostileClientsIT {
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     !TcpStates.ESTABLISHED.equals(TcpStates.serverEnd(node.base().getPort(), stuck.localPort())));
             assertThat(reader.awaitFrames(isEvent(topic), published)).hasSize(published);
+        }
+    }
+
+    /**
+     * Topic churn (issue 11): a client looping over random topic names must cost the cluster nothing. Hazelcast's own
+     * count of distributed objects is read by a Hazelcast client of the node's member, from this JVM. (That the
+     * node forgets a topic with its last subscriber is FanOutTest's.)
+     */
+    @Test
+    void topicChurn_createsNoClusterObjects() {
+        ClientConfig config = new ClientConfig();
+        config.setClusterName(CLUSTER_NAME);
+        config.getNetworkConfig().addAddress("127.0.0.1:" + CLUSTER_PORT);
+        HazelcastInstance cluster = HazelcastClient.newHazelcastClient(config);
+        try {
+            int before = cluster.getDistributedObjects().size();
+            int pairs = 0;
+            // paced by connection: each sends 16 frames, within the burst the frame-rate limit allows
+            for (int connection = 0; connection < 25; connection++) {
+                try (WsTestClient churner = WsTestClient.connect(node.base())) {
+                    for (int i = 0; i < 8; i++) {
+                        String topic = fresh("public:churn.");
+                        churner.subscribeAndWait(topic);
+                        churner.send("{\"type\":\"unsubscribe\",\"topic\":\"" + topic + "\"}");
+                        churner.awaitFrame(f -> "unsubscribed".equals(f.getString("type", null))
+                                && topic.equals(f.getString("topic", null)));
+                        pairs++;
+                    }
+                }
+            }
+            assertThat(pairs).isEqualTo(200);
+            // a constant, not one per topic: whatever the first subscribe of all may create lazily
+            assertThat(cluster.getDistributedObjects().size()).as("Hazelcast distributed objects after 200 pairs")
+                    .isLessThanOrEqualTo(before + 3);
+        } finally {
+            cluster.shutdown();
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -57,10 +58,17 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Starts several nodes at once (their start-ups overlap) and waits until every one is ready. */
     public static List<NodeProcess> startAll(List<String> names, Map<String, String> env) throws IOException {
+        Map<String, Map<String, String>> envs = new LinkedHashMap<>();
+        names.forEach(name -> envs.put(name, env));
+        return startAll(envs);
+    }
+
+    /** Starts several nodes at once, each with its own settings, and waits until every one is ready (in that order). */
+    public static List<NodeProcess> startAll(Map<String, Map<String, String>> envByName) throws IOException {
         List<NodeProcess> nodes = new ArrayList<>();
         try {
-            for (String name : names) {
-                nodes.add(launch(name, env));
+            for (var node : envByName.entrySet()) {
+                nodes.add(launch(node.getKey(), node.getValue()));
             }
             for (NodeProcess node : nodes) {
                 await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(node::isReadyOrDead);

@@ -16,7 +16,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.junit.jupiter.api.Test;
@@ -114,6 +119,34 @@ class OperationsIT extends DeployedWarTest {
                     .filter(t -> topic.equals(t.getString("topic")))).singleElement()
                     .satisfies(t -> assertThat(t.getInt("subscribers")).isEqualTo(clients));
         }
+    }
+
+    /** Contract §4's metrics, in their Prometheus form, with the tags each must carry. */
+    private static final List<String> CONTRACT_SERIES = List.of(
+            "flowcast_events_accepted_total", "flowcast_events_rejected_total", "flowcast_events_delivered_total",
+            "flowcast_events_dropped_total{policy=drop-oldest}", "flowcast_events_dropped_total{policy=drop-newest}",
+            "flowcast_gaps_total", "flowcast_clients_cut_total",
+            "flowcast_queue_depth{stage=ingest}", "flowcast_queue_depth{stage=fanout}",
+            "flowcast_queue_capacity{stage=ingest}", "flowcast_queue_capacity{stage=fanout}",
+            "flowcast_stage_inflight{stage=ingest}", "flowcast_stage_inflight{stage=fanout}",
+            "flowcast_delivery_latency_seconds_count", "flowcast_delivery_latency_seconds_sum",
+            "flowcast_sessions", "flowcast_subscriptions", "flowcast_cluster_members");
+
+    @Test
+    void metrics_exportEveryMetricOfTheContract_withItsTags_andSaneValues() {
+        String text = Api.get(FlowcastDeployment.metrics(base())).body();
+        Map<String, Double> series = new HashMap<>();
+        Matcher sample = Pattern.compile("(?m)^(flowcast_[a-z_]+)(?:\\{([^}]*)\\})? ([0-9.eE+-]+)$").matcher(text);
+        while (sample.find()) {
+            String tags = sample.group(2) == null ? "" : Pattern.compile(",?(mp_scope|quantile)=\"[^\"]*\"")
+                    .matcher(sample.group(2)).replaceAll("").replace("\"", "").replaceFirst("^,", "");
+            series.put(sample.group(1) + (tags.isEmpty() ? "" : "{" + tags + "}"), Double.parseDouble(sample.group(3)));
+        }
+        assertThat(series.keySet()).as("series scraped from /metrics").containsAll(CONTRACT_SERIES);
+        assertThat(series.get("flowcast_queue_capacity{stage=ingest}")).isPositive();
+        assertThat(series.get("flowcast_queue_capacity{stage=fanout}")).isPositive();
+        assertThat(series.get("flowcast_cluster_members")).isGreaterThanOrEqualTo(1);
+        CONTRACT_SERIES.forEach(name -> assertThat(series.get(name)).as(name).isNotNegative());
     }
 
     private static long delta(JsonObject after, JsonObject before, String key) {

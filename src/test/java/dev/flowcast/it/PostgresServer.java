@@ -56,6 +56,27 @@ final class PostgresServer implements AutoCloseable {
         pg("pg_ctl", "-D", dataDir.toString(), "-m", "immediate", "-w", "stop");
     }
 
+    /**
+     * Freezes the whole database server with SIGSTOP (the postmaster, then every backend): connections stay open and
+     * accept bytes, nothing answers — a store that hangs rather than fails. {@link #thaw} undoes it.
+     */
+    void freeze() throws IOException, InterruptedException {
+        String postmaster = postmasterPid();
+        run("kill", "-STOP", postmaster);
+        run("pkill", "-STOP", "-P", postmaster);
+    }
+
+    /** Lets a {@link #freeze frozen} server run again (SIGCONT). */
+    void thaw() throws IOException, InterruptedException {
+        String postmaster = postmasterPid();
+        run("pkill", "-CONT", "-P", postmaster);
+        run("kill", "-CONT", postmaster);
+    }
+
+    private String postmasterPid() throws IOException {
+        return Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip();
+    }
+
     String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     }

@@ -8,6 +8,7 @@ import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -167,6 +168,60 @@ class ReplicatedClusterIT {
                 }
             }
         }
+    }
+
+    @Test
+    @Order(3)
+    void whenTwoOfThreeMembersDieAtOnce_lostTopicsComeBackUnderANewEpoch_theOthersReplayExactly() throws Exception {
+        NodeProcess a = nodes.get(0);
+        NodeProcess e = NodeProcess.start("replicated-e", ENV); // with A and D: three members again
+        nodes.add(e);
+        await().atMost(Duration.ofSeconds(120)).until(() -> Api.getAbsolute(a.base(), "/metrics?scope=application")
+                .body().contains("flowcast_cluster_members{mp_scope=\"application\"} 3"));
+        String prefix = "public:loss." + UUID.randomUUID().toString().substring(0, 8) + ".";
+        Map<String, String> epochs = new LinkedHashMap<>();
+        try (WsTestClient before = WsTestClient.connect(a.base())) {
+            for (int t = 0; t < 60; t++) {
+                String topic = prefix + t;
+                for (int n = 1; n <= 3; n++) { // a 202 in replicated mode: numbered and held by two members
+                    var answer = new Api(a.base()).post("api/topics/" + topic + "/events", "{\"n\":" + n + "}",
+                            "application/json", "Bearer " + KEY);
+                    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+                }
+                epochs.put(topic, before.subscribeAndWait(topic).getString("epoch"));
+            }
+        }
+        // owner and backup of some partitions are both on D and E: those topics' logs die with them
+        List<NodeProcess> doomed = nodes.subList(1, nodes.size());
+        for (NodeProcess node : doomed) {
+            node.kill();
+        }
+        doomed.clear();
+        await().atMost(Duration.ofSeconds(120)).until(() -> Api.getAbsolute(a.base(), "/metrics?scope=application")
+                .body().contains("flowcast_cluster_members{mp_scope=\"application\"} 1"));
+
+        int lost = 0;
+        int kept = 0;
+        try (WsTestClient resumed = WsTestClient.connect(a.base())) {
+            for (var topic : epochs.entrySet()) {
+                resumed.send("{\"type\":\"subscribe\",\"topic\":\"" + topic.getKey() + "\",\"since\":1,\"epoch\":\""
+                        + topic.getValue() + "\"}");
+                JsonObject subscribed = resumed.awaitFrame(f -> "subscribed".equals(f.getString("type", null))
+                        && topic.getKey().equals(f.getString("topic", null)));
+                if (topic.getValue().equals(subscribed.getString("epoch"))) {
+                    kept++; // same epoch: the history is whole, so the resume replays exactly what came after 1
+                    List<JsonObject> replay = resumed.awaitFrames(isEvent(topic.getKey()), 2);
+                    assertThat(replay.stream().map(ReplicatedClusterIT::seq)).containsExactly(2L, 3L);
+                } else {
+                    lost++; // a new epoch: the client knows its cursor is void; the topic starts again, empty
+                    assertThat(subscribed.getJsonNumber("seq").longValue()).as(topic.getKey()).isZero();
+                }
+            }
+            assertThat(resumed.frames().stream().filter(f -> "event".equals(f.getString("type", null))))
+                    .as("only the kept topics replay").hasSize(2 * kept);
+        }
+        assertThat(lost).as("topics whose partition had owner and backup on the killed members").isPositive();
+        assertThat(kept).as("topics whose partition had a copy on the survivor").isPositive();
     }
 
     /** Waits until the client saw every accepted id; returns its events. */

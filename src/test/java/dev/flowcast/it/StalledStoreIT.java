@@ -97,22 +97,26 @@ class StalledStoreIT {
 
     @Test
     void block_waitsTheOfferTimeout_thenAnswers429WithRetryAfter() throws Exception {
-        URI base = nodes.get("stalled-block").base();
-        String topic = fillTheQueue(base);
-        HttpResponse<String> overflow = publish(base, topic).join();
-        assertThat(overflow.statusCode()).as(overflow.body()).isEqualTo(429);
+        HttpResponse<String> overflow = publishIntoAFullQueue("stalled-block", 429);
         assertThat(json(overflow).getString("error")).isEqualTo("queue_full");
         assertThat(overflow.headers().firstValue("Retry-After")).isPresent();
     }
 
     @Test
     void dropNewest_answers202Dropped_forTheEventThatFoundTheQueueFull() throws Exception {
-        URI base = nodes.get("stalled-drop-newest").base();
+        HttpResponse<String> overflow = publishIntoAFullQueue("stalled-drop-newest", 202);
+        assertThat(json(overflow).getBoolean("dropped", false)).isTrue();
+        assertThat(stats(nodes.get("stalled-drop-newest").base()).getJsonNumber("dropped").longValue())
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    /** One more publish on {@code node} once its queue is full; asserts the status it got. */
+    private HttpResponse<String> publishIntoAFullQueue(String node, int status) throws Exception {
+        URI base = nodes.get(node).base();
         String topic = fillTheQueue(base);
         HttpResponse<String> overflow = publish(base, topic).join();
-        assertThat(overflow.statusCode()).as(overflow.body()).isEqualTo(202);
-        assertThat(json(overflow).getBoolean("dropped", false)).isTrue();
-        assertThat(stats(base).getJsonNumber("dropped").longValue()).isGreaterThanOrEqualTo(1);
+        assertThat(overflow.statusCode()).as(overflow.body()).isEqualTo(status);
+        return overflow;
     }
 
     @Test

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Publish latency and throughput per durability mode, side by side (docs/benchmarks.md § Durability):
+# memory and persistent on one member, memory, replicated and persistent on three, 10 000 events/s offered in
+# batches of 10 over 100 topics. Starts a throw-away PostgreSQL from Debian's binaries (apt-get install postgresql)
+# on port 55432 for the persistent runs and stops it at the end. Run as root (PostgreSQL runs as user postgres)
+# after `mvn -B package -DskipTests`; extra arguments go to every generator run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+pg=$(mktemp -d /tmp/flowcast-bench-pg.XXXXXX)
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | head -1)
+chown postgres "$pg"
+as_postgres() { su postgres -s /bin/sh -c "$*"; }
+as_postgres "$pgbin/initdb -D $pg -A trust -U postgres" >/dev/null
+as_postgres "$pgbin/pg_ctl -D $pg -l $pg/server.log -o '-p 55432 -k $pg -c listen_addresses=127.0.0.1' -w start" >/dev/null
+trap 'as_postgres "$pgbin/pg_ctl -D $pg -m fast -w stop" >/dev/null; rm -rf "$pg"' EXIT
+store=(FLOWCAST_STORE_URL=jdbc:postgresql://127.0.0.1:55432/postgres FLOWCAST_STORE_USER=postgres)
+args=(--clients=10 --topics=100 --rate=10000 --batch=10 --inflight=64 --warmup=20 "$@")
+run() { echo "=== $(date -u +%H:%M:%S) $*" >&2; env "$@" "${args[@]}" || echo "=== failed: $*" >&2; }
+run FLOWCAST_DURABILITY=memory bench/scenario.sh flowcast fanout
+run FLOWCAST_DURABILITY=persistent "${store[@]}" bench/scenario.sh flowcast fanout
+run FLOWCAST_DURABILITY=memory bench/scenario.sh flowcast3 cluster3
+run FLOWCAST_DURABILITY=replicated bench/scenario.sh flowcast3 cluster3
+run FLOWCAST_DURABILITY=persistent "${store[@]}" bench/scenario.sh flowcast3 cluster3

@@ -3,12 +3,10 @@ package dev.flowcast.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.flowcast.auth.MutableClock;
 import dev.flowcast.cluster.EventBatch;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -21,30 +19,7 @@ class HousekeepingTest {
     private static final int PING_SECONDS = 10;
 
     /** A clock the test moves by hand. */
-    private static final class HandClock extends Clock {
-        volatile Instant now;
-
-        HandClock(Instant start) {
-            now = start;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final HandClock clock = new HandClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final ProtocolFixture fixture = new ProtocolFixture(1000, 2, 10, clock);
     private final Housekeeping housekeeping = new Housekeeping(fixture.registry, fixture.protocol, fixture.fanOut,
             PING_SECONDS, clock);
@@ -85,13 +60,13 @@ class HousekeepingTest {
 
     @Test
     void aConnectTokenThatExpires_closesTheConnectionWith1008TokenExpired() {
-        Instant exp = clock.now.plusSeconds(30);
+        Instant exp = clock.instant().plusSeconds(30);
         ProtocolFixture.Client client = fixture.connect("a", fixture.connectToken("user:1", exp), 100);
         client.send("{\"type\":\"subscribe\",\"topic\":\"user:1\"}", 0, fixture.protocol);
         await().atMost(WAIT).until(() -> client.summary().contains("subscribed"));
         housekeeping.tick(SECOND);
         assertThat(client.sink().closeCode).isNull();
-        clock.now = exp;
+        clock.set(exp);
         housekeeping.tick(2 * SECOND);
         assertThat(client.sink().closeCode).isEqualTo(1008);
         assertThat(client.sink().closeReason).isEqualTo("token expired");
@@ -99,13 +74,13 @@ class HousekeepingTest {
 
     @Test
     void aSubscriptionWhoseFrameTokenExpires_endsWithUnsubscribedTokenExpired_andNoEventFollows() {
-        Instant exp = clock.now.plusSeconds(30);
+        Instant exp = clock.instant().plusSeconds(30);
         ProtocolFixture.Client client = fixture.connect("a");
         client.send("{\"type\":\"subscribe\",\"topic\":\"user:1\",\"token\":\"" + ProtocolFixture.token("user:1", exp)
                 + "\"}", 0, fixture.protocol);
         client.send("{\"type\":\"subscribe\",\"topic\":\"public:p\"}", 0, fixture.protocol);
         await().atMost(WAIT).until(() -> client.summary().size() == 2);
-        clock.now = exp;
+        clock.set(exp);
         housekeeping.tick(SECOND);
         fixture.fanOut.offer(new FanOutWork.Deliver(new EventBatch("user:1", fixture.history.append("user:1", 1))));
         fixture.fanOut.offer(new FanOutWork.Deliver(new EventBatch("public:p", fixture.history.append("public:p", 1))));

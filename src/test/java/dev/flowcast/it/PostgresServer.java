@@ -61,16 +61,21 @@ final class PostgresServer implements AutoCloseable {
      * accept bytes, nothing answers — a store that hangs rather than fails. {@link #thaw} undoes it.
      */
     void freeze() throws IOException, InterruptedException {
-        String postmaster = postmasterPid();
-        run("kill", "-STOP", postmaster);
-        run("pkill", "-STOP", "-P", postmaster);
+        signal("STOP");
     }
 
     /** Lets a {@link #freeze frozen} server run again (SIGCONT). */
     void thaw() throws IOException, InterruptedException {
-        String postmaster = postmasterPid();
-        run("pkill", "-CONT", "-P", postmaster);
-        run("kill", "-CONT", postmaster);
+        signal("CONT");
+    }
+
+    /** Sends the signal to the postmaster, then to every process under it (the shell's kill: no procps needed). */
+    private void signal(String name) throws IOException, InterruptedException {
+        long postmaster = Long.parseLong(postmasterPid());
+        List<String> pids = new ArrayList<>();
+        pids.add(Long.toString(postmaster));
+        ProcessHandle.of(postmaster).ifPresent(p -> p.descendants().forEach(c -> pids.add(Long.toString(c.pid()))));
+        run("sh", "-c", "kill -" + name + " " + String.join(" ", pids));
     }
 
     private String postmasterPid() throws IOException {

@@ -22,7 +22,9 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,11 +80,16 @@ class IngestTest {
 
     static Ingest startedIngest(Settings settings, CountingMetrics metrics, EventBus bus, ThreadFactory threads,
                                 IntSupplier members) {
+        return startedIngest(settings, metrics, bus, threads, members, () -> 0);
+    }
+
+    static Ingest startedIngest(Settings settings, CountingMetrics metrics, EventBus bus, ThreadFactory threads,
+                                IntSupplier members, LongSupplier writerLagMillis) {
         Ingest ingest = new Ingest();
         ingest.settings = settings;
         ingest.metrics = metrics;
         ingest.init();
-        ingest.start(threads, history, bus, null, members, () -> 0);
+        ingest.start(threads, history, bus, null, members, writerLagMillis);
         return ingest;
     }
 
@@ -127,6 +134,25 @@ class IngestTest {
         assertThatThrownBy(() -> ingest.publishBatch(List.of(new BatchParser.Item("t.late", "1"))))
                 .isInstanceOfSatisfying(PublishError.class, e -> assertThat(e.status()).isEqualTo(503));
         assertThat(metrics.rejected.get()).isEqualTo(2);
+    }
+
+    @Test
+    void whileTheSocketWritersAreBehind_publishesAreRefusedWith429_andCounted_thenTakenAgain() {
+        CountingMetrics metrics = new CountingMetrics();
+        AtomicLong lag = new AtomicLong(DeliveryGate.LAG_LIMIT_MS + 1);
+        Ingest ingest = startedIngest(TestSettings.defaults(), metrics, new EventBus(member), TestThreads.daemon(),
+                () -> 2, lag::get); // default policy: reject
+        try {
+            assertThatThrownBy(() -> ingest.publish("t.behind", "1"))
+                    .isInstanceOfSatisfying(PublishError.class, e -> assertThat(e.status()).isEqualTo(429));
+            assertThatThrownBy(() -> ingest.publishBatch(List.of(new BatchParser.Item("t.behind", "1"))))
+                    .isInstanceOfSatisfying(PublishError.class, e -> assertThat(e.status()).isEqualTo(429));
+            assertThat(metrics.rejected.get()).isEqualTo(2);
+            lag.set(0);
+            assertThat(ingest.publish("t.behind", "1").dropped()).isFalse();
+        } finally {
+            ingest.drain(Duration.ofSeconds(10));
+        }
     }
 
     @Test

@@ -280,7 +280,6 @@ class HostileClientsIT {
         HazelcastInstance cluster = HazelcastClient.newHazelcastClient(config);
         try {
             int before = cluster.getDistributedObjects().size();
-            int pairs = 0;
             // paced by connection: each sends 16 frames, within the burst the frame-rate limit allows
             for (int connection = 0; connection < 25; connection++) {
                 try (WsTestClient churner = WsTestClient.connect(node.base())) {
@@ -290,11 +289,9 @@ class HostileClientsIT {
                         churner.send("{\"type\":\"unsubscribe\",\"topic\":\"" + topic + "\"}");
                         churner.awaitFrame(f -> "unsubscribed".equals(f.getString("type", null))
                                 && topic.equals(f.getString("topic", null)));
-                        pairs++;
                     }
                 }
             }
-            assertThat(pairs).isEqualTo(200);
             // a constant, not one per topic: whatever the first subscribe of all may create lazily
             assertThat(cluster.getDistributedObjects().size()).as("Hazelcast distributed objects after 200 pairs")
                     .isLessThanOrEqualTo(before + 3);

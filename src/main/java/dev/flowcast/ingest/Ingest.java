@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -49,6 +51,8 @@ public class Ingest {
     private static final Logger LOG = Logger.getLogger(Ingest.class.getName());
     /** Events per sequencer call: one bus partition's worth, grouped by topic. */
     private static final int BATCH_SIZE = 512;
+    /** The least time the drain leaves the answer writers, even past its deadline (an answer takes microseconds). */
+    private static final long MIN_ANSWER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     @Inject
     Settings settings;
@@ -60,6 +64,7 @@ public class Ingest {
     private volatile boolean draining;
     private volatile IntSupplier members = () -> 2;
     private volatile DeliveryGate gate;
+    private volatile AnswerPool answers;
     private boolean durable;
     private EventDataParser parser;
     private BatchParser batchParser;
@@ -82,6 +87,7 @@ public class Ingest {
         this.members = members;
         this.gate = new DeliveryGate(OverflowPolicy.fromSetting(settings.queueOverflow()),
                 Duration.ofMillis(settings.queueOfferTimeoutMs()), writerLagMillis);
+        this.answers = new AnswerPool(threads, settings.stageWorkers());
         Sequencer sequencer = new Sequencer(history, bus, store, settings.durability());
         Stage<Admitted> built = Stage.<Admitted>builder(STAGE_NAME)
                 .capacity(settings.queueCapacity())
@@ -104,6 +110,15 @@ public class Ingest {
         built.start();
         metrics.stageGauges(built);
         stage = built;
+    }
+
+    /**
+     * Where to write a durable publish's answer once its stage completes (see {@link AnswerPool}); before
+     * {@link #start}, the completing thread.
+     */
+    public Executor answers() {
+        AnswerPool pool = answers;
+        return pool != null ? pool : Runnable::run;
     }
 
     /** The parser of request bodies, with this node's size limit. */
@@ -232,6 +247,7 @@ public class Ingest {
      */
     public DrainReport<?> drain(Duration timeout) {
         draining = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
         DrainReport<Admitted> report = requireStage().drain(timeout);
         if (!report.leftover().isEmpty()) {
             LOG.warning(() -> "ingest drain left " + report.leftover().size() + " admitted event(s) unnumbered after "
@@ -239,6 +255,11 @@ public class Ingest {
             for (Admitted left : report.leftover()) {
                 left.outcome().failed(left.event(), PublishError.unavailable());
             }
+        }
+        AnswerPool pool = answers;
+        // the answers of what was just numbered or failed are still being written: give them what is left
+        if (pool != null && !pool.close(Duration.ofNanos(Math.max(MIN_ANSWER_NANOS, deadline - System.nanoTime())))) {
+            LOG.warning("some publish answers were still being written when the drain timeout ran out");
         }
         return report;
     }

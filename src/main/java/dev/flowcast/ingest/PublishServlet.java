@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -31,7 +32,8 @@ import java.util.logging.Logger;
  * <p>Checks run in the order a client can act on: key (401), content type (415), size (413), body (400), topic
  * (400), then admission (429/503). In {@code memory} mode the answer is known when the event is admitted and is
  * written at once; in {@code replicated} and {@code persistent} mode the request goes asynchronous and is answered
- * by whichever thread completes the event (the sequencer) — no request thread waits for the cluster or the store.
+ * on the ingest's answer threads once the sequencer completes the event — no request thread waits for the cluster
+ * or the store, and the sequencer does not wait for the answers to be written.
  *
  * <p>Thread-safe: no state of its own.
  */
@@ -79,7 +81,7 @@ public class PublishServlet extends HttpServlet {
         if (done.isDone()) {
             answer(response, done.handle(PublishServlet::outcome).join());
         } else {
-            answerLater(request, done);
+            answerLater(request, done, ingest.answers());
         }
     }
 
@@ -100,7 +102,7 @@ public class PublishServlet extends HttpServlet {
     }
 
     /** Suspends the request until {@code done} completes or {@link #TIMEOUT_SECONDS} pass, whichever is first. */
-    private static void answerLater(HttpServletRequest request, CompletableFuture<String> done) {
+    private static void answerLater(HttpServletRequest request, CompletableFuture<String> done, Executor writers) {
         AsyncContext async = request.startAsync();
         async.setTimeout(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
         AtomicBoolean answered = new AtomicBoolean();
@@ -124,7 +126,8 @@ public class PublishServlet extends HttpServlet {
             public void onStartAsync(AsyncEvent event) {
             }
         });
-        done.whenComplete((json, failure) -> finish(async, answered, outcome(json, failure)));
+        // not on the completing thread (a sequencer worker): writing the answer costs more than numbering it
+        done.whenCompleteAsync((json, failure) -> finish(async, answered, outcome(json, failure)), writers);
     }
 
     /** Writes the first answer of a suspended request and completes it; later ones (a timeout raced) are dropped. */

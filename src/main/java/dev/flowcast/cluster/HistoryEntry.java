@@ -5,6 +5,9 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
 import dev.flowcast.event.Event;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * One numbered event as kept in its topic's {@link TopicLog}: seq, id, data and accept time.
@@ -73,5 +76,25 @@ public final class HistoryEntry implements DataSerializable {
         id = in.readString();
         data = in.readString();
         acceptedMicros = in.readLong();
+    }
+
+    /** Writes a list of entries: its size, then each. */
+    static void writeAll(ObjectDataOutput out, Collection<HistoryEntry> entries) throws IOException {
+        out.writeInt(entries.size());
+        for (HistoryEntry entry : entries) {
+            entry.writeData(out);
+        }
+    }
+
+    /** Reads what {@link #writeAll} wrote. */
+    static List<HistoryEntry> readAll(ObjectDataInput in) throws IOException {
+        int n = in.readInt();
+        List<HistoryEntry> read = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            HistoryEntry entry = new HistoryEntry();
+            entry.readData(in);
+            read.add(entry);
+        }
+        return read;
     }
 }

@@ -4,7 +4,6 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -75,10 +74,7 @@ public final class LogAnswer implements DataSerializable {
         out.writeString(epoch);
         out.writeLong(newestSeq);
         out.writeLong(firstSeq);
-        out.writeInt(entries.size());
-        for (HistoryEntry entry : entries) {
-            entry.writeData(out);
-        }
+        HistoryEntry.writeAll(out, entries);
     }
 
     @Override
@@ -91,13 +87,6 @@ public final class LogAnswer implements DataSerializable {
         epoch = in.readString();
         newestSeq = in.readLong();
         firstSeq = in.readLong();
-        int n = in.readInt();
-        List<HistoryEntry> read = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            HistoryEntry entry = new HistoryEntry();
-            entry.readData(in);
-            read.add(entry);
-        }
-        entries = read;
+        entries = HistoryEntry.readAll(in);
     }
 }

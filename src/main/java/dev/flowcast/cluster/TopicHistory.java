@@ -1,6 +1,7 @@
 package dev.flowcast.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import dev.flowcast.event.Clock;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,13 +24,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
- * Per-topic sequence numbers, epochs and bounded history, cluster-wide: one {@link TopicLog} entry per published
- * topic in the Hazelcast map {@value HazelcastConfigs#TOPICS_MAP} (one synchronous backup), changed only by
- * {@link TopicLogOps} entry processors.
+ * Per-topic sequence numbers, epochs and bounded history, cluster-wide: one {@link TopicLog} per published topic,
+ * kept in one of {@value #SHARDS} {@link TopicLogShard} entries of the Hazelcast map
+ * {@value HazelcastConfigs#TOPICS_MAP} (one synchronous backup), changed only by {@link TopicLogOps} entry
+ * processors.
  *
- * <p><b>Numbering.</b> An append is one entry-processor call per topic batch: the owner numbers the events
- * (gapless, exact), keeps them for {@code since} recovery ({@code flowcast.history.size}, {@code .ttl-seconds}) and
- * the backup applies the same call before the answer comes back. Appends carry a batch id, so the call Hazelcast
+ * <p><b>Numbering.</b> An append is one entry-processor call per shard, carrying the batches of all its topics: the
+ * owner numbers each topic's events (gapless, exact), keeps them for {@code since} recovery
+ * ({@code flowcast.history.size}, {@code .ttl-seconds}) and the backup applies the same call before the answer
+ * comes back. Appends carry a batch id, so the call Hazelcast
  * retries when a member leaves never stores a batch twice.
  *
  * <p><b>Epochs.</b> A topic's first history gets {@code epoch = hash(cluster epoch, topic)}, so a client that
@@ -52,8 +56,12 @@ public final class TopicHistory implements HistoryReader {
     private static final Logger LOG = Logger.getLogger(TopicHistory.class.getName());
     private static final long CALL_TIMEOUT_SECONDS = 30;
     private static final String CLUSTER_EPOCH_KEY = "epoch";
+    /** Shards per bus partition: how many Hazelcast operations a sequencer call costs at most (see TopicLogShard). */
+    public static final int SHARDS_PER_BUS_PARTITION = 4;
+    /** Shards in all; a multiple of the bus partitions, so {@code shard mod PARTITIONS} is the bus partition. */
+    static final int SHARDS = EventBus.PARTITIONS * SHARDS_PER_BUS_PARTITION;
 
-    private final IMap<String, TopicLog> logs;
+    private final IMap<String, TopicLogShard> logs;
     private final IMap<String, String> clusterMap;
     private final ReplicatedMap<String, Boolean> seen;
     private final int capacity;
@@ -108,38 +116,50 @@ public final class TopicHistory implements HistoryReader {
     }
 
     /**
-     * Numbers and stores several topics' batches: one entry-processor call per topic, all in flight at once.
+     * Numbers and stores several topics' batches: one entry-processor call per shard touched (at most
+     * {@value #SHARDS_PER_BUS_PARTITION} for topics of one bus partition), all in flight at once.
      *
      * @param batches unnumbered events per topic, each list in accept order
      * @return per topic, in the given order, the numbered batch or the failure that stopped it
      */
     public Map<String, Outcome> append(Map<String, List<Event>> batches) {
-        Map<String, CompletableFuture<LogAnswer>> calls = new LinkedHashMap<>();
-        Map<String, TopicLogOps.Append> ops = new LinkedHashMap<>();
-        batches.forEach((topic, events) -> {
-            TopicLogOps.Append op = appendOp(topic, events);
-            ops.put(topic, op);
-            calls.put(topic, submit(topic, op));
+        String batchId = UUID.randomUUID().toString();
+        Map<String, Map<String, TopicLogOps.TopicBatch>> byShard = new LinkedHashMap<>();
+        batches.forEach((topic, events) -> byShard.computeIfAbsent(shardOf(topic), shard -> new LinkedHashMap<>())
+                .put(topic, topicBatch(topic, events)));
+        Map<String, TopicLogOps.Append> ops = new HashMap<>();
+        Map<String, CompletableFuture<LogAnswers>> calls = new HashMap<>();
+        byShard.forEach((shard, topics) -> {
+            TopicLogOps.Append op = new TopicLogOps.Append(batchId, topics, capacity, ttlMicros);
+            ops.put(shard, op);
+            calls.put(shard, submit(shard, op));
         });
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        calls.forEach((topic, call) -> {
+        batches.forEach((topic, events) -> {
+            String shard = shardOf(topic);
             try {
-                LogAnswer answer = await(call);
+                LogAnswer answer = await(calls.get(shard)).of(topic);
                 if (!answer.exists()) {
                     // persistent mode, no log in the cluster: read it back from the store, then append again
                     // (same batch id, so an append that did land meanwhile is not repeated)
                     loadFromStore(topic);
-                    answer = await(submit(topic, ops.get(topic).creating(firstEpoch(requireStarted(), topic))));
+                    String epoch = firstEpoch(requireStarted(), topic);
+                    answer = await(submit(shard, ops.get(shard).creating(topic, epoch))).of(topic);
                 }
                 if (answer.created() && store == null) {
                     seen.put(topic, Boolean.TRUE);
                 }
-                outcomes.put(topic, Outcome.ok(numbered(topic, answer, batches.get(topic))));
+                outcomes.put(topic, Outcome.ok(numbered(topic, answer, events)));
             } catch (RuntimeException e) {
                 outcomes.put(topic, Outcome.failed(e));
             }
         });
         return outcomes;
+    }
+
+    /** The key of the shard that holds a topic's log; every topic of a shard is in one bus partition. */
+    static String shardOf(String topic) {
+        return "shard-" + Math.floorMod(topic.hashCode(), SHARDS);
     }
 
     /** A topic's append: its numbered batch, or why it failed. */
@@ -159,7 +179,7 @@ public final class TopicHistory implements HistoryReader {
 
     @Override
     public TopicPosition position(String topic) {
-        LogAnswer answer = await(submit(topic, new TopicLogOps.Read(1, 0, 0)));
+        LogAnswer answer = await(submit(shardOf(topic), new TopicLogOps.Read(topic, 1, 0, 0)));
         if (!answer.exists()) {
             answer = whenAbsent(topic);
         }
@@ -177,12 +197,12 @@ public final class TopicHistory implements HistoryReader {
         if (toSeq < fromSeq) {
             return List.of();
         }
-        LogAnswer answer = await(submit(topic, readOp(fromSeq, toSeq)));
+        LogAnswer answer = await(submit(shardOf(topic), readOp(topic, fromSeq, toSeq)));
         if (!answer.exists()) {
             if (whenAbsent(topic) == null) {
                 return List.of();
             }
-            answer = await(submit(topic, readOp(fromSeq, toSeq)));
+            answer = await(submit(shardOf(topic), readOp(topic, fromSeq, toSeq)));
         }
         List<Event> events = new ArrayList<>(answer.entries().size());
         for (HistoryEntry entry : answer.entries()) {
@@ -202,7 +222,7 @@ public final class TopicHistory implements HistoryReader {
         }
         if (seen.containsKey(topic)) { // local read: the map is replicated to every member
             LOG.warning(() -> "topic " + topic + " lost its history (its partition was lost); new epoch");
-            return await(submit(topic, new TopicLogOps.Install(randomEpoch(), 0, List.of())));
+            return await(submit(shardOf(topic), new TopicLogOps.Install(topic, randomEpoch(), 0, List.of())));
         }
         return null;
     }
@@ -213,24 +233,24 @@ public final class TopicHistory implements HistoryReader {
             return null;
         }
         EventStore.StoredTopic found = stored.get();
-        return await(submit(topic, new TopicLogOps.Install(found.epoch(), found.newestSeq(), found.entries())));
+        return await(submit(shardOf(topic),
+                new TopicLogOps.Install(topic, found.epoch(), found.newestSeq(), found.entries())));
     }
 
-    private TopicLogOps.Append appendOp(String topic, List<Event> events) {
+    /** A topic's part of an append; in {@code persistent} mode a missing log is never created by it (see above). */
+    private TopicLogOps.TopicBatch topicBatch(String topic, List<Event> events) {
         List<HistoryEntry> entries = new ArrayList<>(events.size());
         for (Event event : events) {
             entries.add(HistoryEntry.unnumbered(event));
         }
-        String batchId = UUID.randomUUID().toString();
         if (store != null) {
-            return new TopicLogOps.Append(batchId, entries, capacity, ttlMicros, false, null);
+            return new TopicLogOps.TopicBatch(entries, null);
         }
-        String epochIfNew = seen.containsKey(topic) ? randomEpoch() : firstEpoch(requireStarted(), topic);
-        return new TopicLogOps.Append(batchId, entries, capacity, ttlMicros, true, epochIfNew);
+        return new TopicLogOps.TopicBatch(entries, seen.containsKey(topic) ? randomEpoch() : firstEpoch(requireStarted(), topic));
     }
 
-    private TopicLogOps.Read readOp(long fromSeq, long toSeq) {
-        return new TopicLogOps.Read(Math.max(1, fromSeq), toSeq, Clock.nowMicros() - ttlMicros);
+    private TopicLogOps.Read readOp(String topic, long fromSeq, long toSeq) {
+        return new TopicLogOps.Read(topic, Math.max(1, fromSeq), toSeq, Clock.nowMicros() - ttlMicros);
     }
 
     private static Appended numbered(String topic, LogAnswer answer, List<Event> events) {
@@ -241,8 +261,8 @@ public final class TopicHistory implements HistoryReader {
         return new Appended(topic, answer.epoch(), numbered);
     }
 
-    private CompletableFuture<LogAnswer> submit(String topic, com.hazelcast.map.EntryProcessor<String, TopicLog, LogAnswer> op) {
-        return logs.submitToKey(topic, op).toCompletableFuture();
+    private <R> CompletableFuture<R> submit(String shard, EntryProcessor<String, TopicLogShard, R> op) {
+        return logs.submitToKey(shard, op).toCompletableFuture();
     }
 
     private String requireStarted() {

@@ -10,16 +10,17 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * One topic's log: its epoch, the seq of its newest event, and its bounded history, in one Hazelcast map entry.
+ * One topic's log: its epoch, the seq of its newest event, and its bounded history, kept in its
+ * {@link TopicLogShard}'s Hazelcast map entry.
  *
- * <p>Why one entry and not a ring buffer: the seq, the history and the epoch then live in one partition and change
+ * <p>Why a map entry and not a ring buffer: the seq, the history and the epoch then live in one partition and change
  * in one atomic, backed-up operation (an entry processor). A lost partition loses all three together, so the epoch
  * can never outlive its history; and an append can be made idempotent (by batch id), which a ring buffer's
  * {@code addAllAsync} cannot be: Hazelcast retries an operation whose member left, and a ring buffer then stores
  * the batch twice, under new seqs.
  *
- * <p>Threading: not thread-safe; only ever touched by the entry processors of its key, which Hazelcast runs on
- * the key's partition thread one at a time (and on the backup replica, the same way).
+ * <p>Threading: not thread-safe; only ever touched by the entry processors of its shard's key, which Hazelcast runs
+ * on the key's partition thread one at a time (and on the backup replica, the same way).
  */
 public final class TopicLog implements DataSerializable {
 
@@ -126,10 +127,7 @@ public final class TopicLog implements DataSerializable {
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeString(epoch);
         out.writeLong(newestSeq);
-        out.writeInt(entries.size());
-        for (HistoryEntry entry : entries) {
-            entry.writeData(out);
-        }
+        HistoryEntry.writeAll(out, entries);
         out.writeInt(recentBatchIds.size());
         Iterator<Long> seqs = recentFirstSeqs.iterator();
         for (String id : recentBatchIds) {
@@ -142,12 +140,7 @@ public final class TopicLog implements DataSerializable {
     public void readData(ObjectDataInput in) throws IOException {
         epoch = in.readString();
         newestSeq = in.readLong();
-        int n = in.readInt();
-        for (int i = 0; i < n; i++) {
-            HistoryEntry entry = new HistoryEntry();
-            entry.readData(in);
-            entries.addLast(entry);
-        }
+        entries.addAll(HistoryEntry.readAll(in));
         int recent = in.readInt();
         for (int i = 0; i < recent; i++) {
             recentBatchIds.addLast(in.readString());

@@ -6,13 +6,14 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The entry processors that read and change a {@link TopicLog}: each runs on the owner of the topic's partition
- * (and, for changes, the same processor on the backup replica) as one atomic operation.
+ * The entry processors that read and change the {@link TopicLog}s of one {@link TopicLogShard}: each runs on the
+ * owner of the shard's partition (and, for changes, the same processor on the backup replica) as one atomic
+ * operation, whatever the number of topics it touches.
  *
  * <p>They are plain Java and Hazelcast only (no Jakarta types): in client mode the external members run them,
  * with Flowcast's classes on their class path (README "Running a cluster"). Immutable after construction or
@@ -24,89 +25,102 @@ public final class TopicLogOps {
     }
 
     /**
-     * Appends one batch idempotently. When the topic has no log: creates it with {@code epochIfNew} if
-     * {@code create}, else answers {@link LogAnswer#absent()} and changes nothing (the caller first loads it from
-     * the store).
+     * Appends one batch per topic, for topics of one shard, idempotently (one batch id for all of them). A topic
+     * without a log is created with its {@code epochIfNew}, or, when that is null, answered
+     * {@link LogAnswer#absent()} and left unchanged (the caller first loads it from the store).
      */
-    public static final class Append implements EntryProcessor<String, TopicLog, LogAnswer>, DataSerializable {
+    public static final class Append implements EntryProcessor<String, TopicLogShard, LogAnswers>, DataSerializable {
 
         private String batchId;
-        private List<HistoryEntry> batch;
+        private Map<String, TopicBatch> batches;
         private int capacity;
         private long ttlMicros;
-        private boolean create;
-        private String epochIfNew;
 
         /** For Hazelcast deserialization only. */
         public Append() {
         }
 
-        Append(String batchId, List<HistoryEntry> batch, int capacity, long ttlMicros, boolean create, String epochIfNew) {
+        Append(String batchId, Map<String, TopicBatch> batches, int capacity, long ttlMicros) {
             this.batchId = batchId;
-            this.batch = batch;
+            this.batches = batches;
             this.capacity = capacity;
             this.ttlMicros = ttlMicros;
-            this.create = create;
-            this.epochIfNew = epochIfNew;
         }
 
-        /** The same append (same batch id), allowed to create the log with {@code epoch}. */
-        Append creating(String epoch) {
-            return new Append(batchId, batch, capacity, ttlMicros, true, epoch);
+        /** The same append (same batch id) of one of its topics only, allowed to create its log with {@code epoch}. */
+        Append creating(String topic, String epoch) {
+            return new Append(batchId, Map.of(topic, new TopicBatch(batches.get(topic).entries(), epoch)), capacity,
+                    ttlMicros);
         }
 
         @Override
-        public LogAnswer process(Map.Entry<String, TopicLog> entry) {
-            TopicLog log = entry.getValue();
-            boolean created = false;
-            if (log == null) {
-                if (!create) {
-                    return LogAnswer.absent();
+        public LogAnswers process(Map.Entry<String, TopicLogShard> entry) {
+            TopicLogShard shard = entry.getValue() != null ? entry.getValue() : new TopicLogShard();
+            Map<String, LogAnswer> answers = new LinkedHashMap<>();
+            boolean changed = false;
+            for (Map.Entry<String, TopicBatch> one : batches.entrySet()) {
+                String topic = one.getKey();
+                TopicBatch batch = one.getValue();
+                TopicLog log = shard.log(topic);
+                boolean created = false;
+                if (log == null) {
+                    if (batch.epochIfNew() == null) {
+                        answers.put(topic, LogAnswer.absent());
+                        continue;
+                    }
+                    log = new TopicLog(batch.epochIfNew(), 0);
+                    shard.put(topic, log);
+                    created = true;
                 }
-                log = new TopicLog(epochIfNew, 0);
-                created = true;
+                long firstSeq = log.append(batchId, batch.entries(), capacity, ttlMicros);
+                changed = true;
+                answers.put(topic, LogAnswer.of(log, created, firstSeq, List.of()));
             }
-            long firstSeq = log.append(batchId, batch, capacity, ttlMicros);
-            entry.setValue(log); // in place (OBJECT format), but setValue marks the entry changed for the backup
-            return LogAnswer.of(log, created, firstSeq, List.of());
+            if (changed) {
+                entry.setValue(shard); // in place (OBJECT format), but setValue marks the entry changed for the backup
+            }
+            return new LogAnswers(answers);
         }
 
         @Override
         public void writeData(ObjectDataOutput out) throws IOException {
             out.writeString(batchId);
-            out.writeInt(batch.size());
-            for (HistoryEntry entry : batch) {
-                entry.writeData(out);
+            out.writeInt(batches.size());
+            for (Map.Entry<String, TopicBatch> one : batches.entrySet()) {
+                out.writeString(one.getKey());
+                out.writeString(one.getValue().epochIfNew());
+                HistoryEntry.writeAll(out, one.getValue().entries());
             }
             out.writeInt(capacity);
             out.writeLong(ttlMicros);
-            out.writeBoolean(create);
-            out.writeString(epochIfNew);
         }
 
         @Override
         public void readData(ObjectDataInput in) throws IOException {
             batchId = in.readString();
-            int n = in.readInt();
-            batch = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                HistoryEntry entry = new HistoryEntry();
-                entry.readData(in);
-                batch.add(entry);
+            int topics = in.readInt();
+            batches = new LinkedHashMap<>();
+            for (int t = 0; t < topics; t++) {
+                String topic = in.readString();
+                String epochIfNew = in.readString();
+                batches.put(topic, new TopicBatch(HistoryEntry.readAll(in), epochIfNew));
             }
             capacity = in.readInt();
             ttlMicros = in.readLong();
-            create = in.readBoolean();
-            epochIfNew = in.readString();
         }
     }
 
-    /**
-     * Installs a log unless one exists: an empty one with a given epoch (a topic whose history was lost), or one
-     * read back from the store. Answers the log that is there afterwards.
-     */
-    public static final class Install implements EntryProcessor<String, TopicLog, LogAnswer>, DataSerializable {
+    /** One topic's part of an {@link Append}: its unnumbered entries, and the epoch of its log if it has none yet. */
+    record TopicBatch(List<HistoryEntry> entries, String epochIfNew) {
+    }
 
+    /**
+     * Installs a topic's log unless one exists: an empty one with a given epoch (a topic whose history was lost), or
+     * one read back from the store. Answers the log that is there afterwards.
+     */
+    public static final class Install implements EntryProcessor<String, TopicLogShard, LogAnswer>, DataSerializable {
+
+        private String topic;
         private String epoch;
         private long newestSeq;
         private List<HistoryEntry> entries;
@@ -115,54 +129,51 @@ public final class TopicLogOps {
         public Install() {
         }
 
-        Install(String epoch, long newestSeq, List<HistoryEntry> entries) {
+        Install(String topic, String epoch, long newestSeq, List<HistoryEntry> entries) {
+            this.topic = topic;
             this.epoch = epoch;
             this.newestSeq = newestSeq;
             this.entries = entries;
         }
 
         @Override
-        public LogAnswer process(Map.Entry<String, TopicLog> entry) {
-            TopicLog log = entry.getValue();
+        public LogAnswer process(Map.Entry<String, TopicLogShard> entry) {
+            TopicLogShard shard = entry.getValue() != null ? entry.getValue() : new TopicLogShard();
+            TopicLog log = shard.log(topic);
             if (log != null) {
                 return LogAnswer.of(log, false, 0, List.of());
             }
             log = new TopicLog(epoch, newestSeq);
             log.restore(entries);
-            entry.setValue(log);
+            shard.put(topic, log);
+            entry.setValue(shard);
             return LogAnswer.of(log, true, 0, List.of());
         }
 
         @Override
         public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeString(topic);
             out.writeString(epoch);
             out.writeLong(newestSeq);
-            out.writeInt(entries.size());
-            for (HistoryEntry entry : entries) {
-                entry.writeData(out);
-            }
+            HistoryEntry.writeAll(out, entries);
         }
 
         @Override
         public void readData(ObjectDataInput in) throws IOException {
+            topic = in.readString();
             epoch = in.readString();
             newestSeq = in.readLong();
-            int n = in.readInt();
-            entries = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                HistoryEntry entry = new HistoryEntry();
-                entry.readData(in);
-                entries.add(entry);
-            }
+            entries = HistoryEntry.readAll(in);
         }
     }
 
     /**
-     * Reads the position and, when {@code from <= to}, the retained entries in [from, to]. Read-only: on a topic
-     * without a log it creates nothing (contract §3: topics named by clients cost no cluster state).
+     * Reads a topic's position and, when {@code from <= to}, its retained entries in [from, to]. Read-only: on a
+     * topic without a log it creates nothing (contract §3: topics named by clients cost no cluster state).
      */
-    public static final class Read implements EntryProcessor<String, TopicLog, LogAnswer>, ReadOnly, DataSerializable {
+    public static final class Read implements EntryProcessor<String, TopicLogShard, LogAnswer>, ReadOnly, DataSerializable {
 
+        private String topic;
         private long from;
         private long to;
         private long notBeforeMicros;
@@ -171,15 +182,16 @@ public final class TopicLogOps {
         public Read() {
         }
 
-        Read(long from, long to, long notBeforeMicros) {
+        Read(String topic, long from, long to, long notBeforeMicros) {
+            this.topic = topic;
             this.from = from;
             this.to = to;
             this.notBeforeMicros = notBeforeMicros;
         }
 
         @Override
-        public LogAnswer process(Map.Entry<String, TopicLog> entry) {
-            TopicLog log = entry.getValue();
+        public LogAnswer process(Map.Entry<String, TopicLogShard> entry) {
+            TopicLog log = entry.getValue() == null ? null : entry.getValue().log(topic);
             if (log == null) {
                 return LogAnswer.absent();
             }
@@ -187,12 +199,13 @@ public final class TopicLogOps {
         }
 
         @Override
-        public EntryProcessor<String, TopicLog, LogAnswer> getBackupProcessor() {
+        public EntryProcessor<String, TopicLogShard, LogAnswer> getBackupProcessor() {
             return null; // read-only: nothing to do on the backup
         }
 
         @Override
         public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeString(topic);
             out.writeLong(from);
             out.writeLong(to);
             out.writeLong(notBeforeMicros);
@@ -200,6 +213,7 @@ public final class TopicLogOps {
 
         @Override
         public void readData(ObjectDataInput in) throws IOException {
+            topic = in.readString();
             from = in.readLong();
             to = in.readLong();
             notBeforeMicros = in.readLong();

@@ -14,21 +14,22 @@ import java.util.logging.Logger;
 
 /**
  * The ingest stage's handler, one call per batch of one bus partition: numbers each topic's events in the topic's
- * history (one append per topic, all in flight at once: the group commit), writes them to the store in
+ * history (one append per history shard, each carrying all of its topics' batches, all in flight at once: the group
+ * commit), writes them to the store in
  * {@code persistent} mode (one transaction), answers the waiting publishers, then sends every topic's numbered
  * batch to every member in one bus message.
  *
  * <pre>
- *  lane of bus partition p: [a1 b1 a2 c1 …] ──> group by topic ──> append(a) ║ append(b) ║ append(c)   (Hazelcast, each
- *                                                                  │                                  with its backup)
+ *  lane of bus partition p: [a1 b1 a2 c1 …] ──> group by topic ──> append(shard 1: a, c) ║ append(shard 2: b)
+ *                                                                  │               (Hazelcast, each with its backup)
  *                                                                  v
  *                                  persistent: store.write(a, b, c) in one transaction
  *                                                                  v
  *                                  publishers answered (202) ──> bus.publish(p, [a, b, c])   (one message)
  * </pre>
  *
- * <p>So a batch costs one Hazelcast operation per topic plus one per bus partition, whatever its size; and the
- * same shape serves every durability mode (in {@code memory} mode nobody waits for the answer).
+ * <p>So a batch costs at most {@value TopicHistory#SHARDS_PER_BUS_PARTITION} Hazelcast operations plus one bus
+ * message, whatever its size and its number of topics; and the same shape serves every durability mode (in {@code memory} mode nobody waits for the answer).
  *
  * <p>A store that failed is retried before anything new is numbered: until a write succeeds again, every batch is
  * refused (503) without being numbered, so the store never misses seqs that later ones depend on.

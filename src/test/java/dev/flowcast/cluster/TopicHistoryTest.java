@@ -79,6 +79,35 @@ class TopicHistoryTest {
     }
 
     @Test
+    void manyTopicsOfOneBusPartition_shareAFewShards_yetEachIsNumberedAndReadOnItsOwn() {
+        Map<String, List<Event>> batches = new LinkedHashMap<>();
+        String prefix = "many." + UUID.randomUUID() + ".";
+        for (int t = 0; batches.size() < 40; t++) {
+            String topic = prefix + t;
+            if (EventBus.partitionOf(topic) == 3) { // what one sequencer call carries
+                batches.put(topic, unnumbered(topic, 1 + t % 3));
+            }
+        }
+        assertThat(batches.keySet().stream().map(TopicHistory::shardOf).distinct())
+                .as("one Hazelcast call per shard: at most this many for one call").hasSizeBetween(1,
+                        TopicHistory.SHARDS_PER_BUS_PARTITION);
+
+        Map<String, TopicHistory.Outcome> outcomes = history.append(batches);
+
+        assertThat(outcomes.keySet()).containsExactlyElementsOf(batches.keySet());
+        batches.forEach((topic, events) -> {
+            long[] seqs = new long[events.size()];
+            for (int i = 0; i < seqs.length; i++) {
+                seqs[i] = i + 1;
+            }
+            assertThat(outcomes.get(topic).appended().events()).extracting(Event::seq)
+                    .containsExactly(java.util.Arrays.stream(seqs).boxed().toArray(Long[]::new));
+            assertThat(history.read(topic, 1, 10)).extracting(Event::id)
+                    .containsExactlyElementsOf(events.stream().map(Event::id).toList());
+        });
+    }
+
+    @Test
     void shouldReadBackRetainedEvents_andForgetTheOldestBeyondCapacity() {
         String topic = "t." + UUID.randomUUID();
         List<Event> appended = append(history, topic, unnumbered(topic, 8)); // capacity 5: seqs 4..8 retained
@@ -94,12 +123,13 @@ class TopicHistoryTest {
         String topic = "retry." + UUID.randomUUID();
         append(history, topic, unnumbered(topic, 2));
         List<HistoryEntry> entries = unnumbered(topic, 3).stream().map(HistoryEntry::unnumbered).toList();
-        TopicLogOps.Append op = new TopicLogOps.Append("batch-1", entries, HISTORY, 300_000_000L, true, "e");
-        IMap<String, TopicLog> logs = member.getMap(HazelcastConfigs.TOPICS_MAP);
-        LogAnswer first = logs.executeOnKey(topic, op);
-        LogAnswer retried = logs.executeOnKey(topic, op);
-        assertThat(first.firstSeq()).isEqualTo(3);
-        assertThat(retried.firstSeq()).isEqualTo(3);
+        TopicLogOps.Append op = new TopicLogOps.Append("batch-1",
+                Map.of(topic, new TopicLogOps.TopicBatch(entries, "e")), HISTORY, 300_000_000L);
+        IMap<String, TopicLogShard> logs = member.getMap(HazelcastConfigs.TOPICS_MAP);
+        LogAnswers first = logs.executeOnKey(TopicHistory.shardOf(topic), op);
+        LogAnswers retried = logs.executeOnKey(TopicHistory.shardOf(topic), op);
+        assertThat(first.of(topic).firstSeq()).isEqualTo(3);
+        assertThat(retried.of(topic).firstSeq()).isEqualTo(3);
         assertThat(history.position(topic).newestSeq()).isEqualTo(5);
         assertThat(history.read(topic, 1, 10)).extracting(Event::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
     }

@@ -61,6 +61,7 @@ public class Delivery {
     private volatile OutboxWriters writers;
     private volatile DeliveryObserver observer;
     private volatile ScheduledFuture<?> housekeeping;
+    private volatile TyrusIdleTimer idleTimer;
     private final SocketAborter aborter = new SocketAborter();
 
     /**
@@ -77,6 +78,7 @@ public class Delivery {
         protocol = new ClientProtocol(authorizer, stage, settings.clientMaxSubscriptions());
         writers = new OutboxWriters(settings.stageWorkers(), settings.clientMaxConnections(), threads);
         writers.start();
+        idleTimer = new TyrusIdleTimer(threads);
         stage.start();
         fanOut = stage;
         metrics.stageGauges(stage.stage());
@@ -126,7 +128,12 @@ public class Delivery {
             }
             connectToken = valid;
         }
-        // Liveness is ours (pings, three periods): Tyrus' idle timeout would also re-arm a task on every send.
+        // Liveness is ours (pings, three periods). Tyrus re-arms its idle timer anyway, on every frame: on a cheap
+        // scheduler of ours rather than the container's managed one (TyrusIdleTimer says why).
+        TyrusIdleTimer timer = idleTimer;
+        if (timer != null) {
+            timer.install(session);
+        }
         session.setMaxIdleTimeout(0);
         long serial = current.nextSerial();
         long now = System.nanoTime();
@@ -169,7 +176,7 @@ public class Delivery {
     /**
      * Closes every connection with 1001 (going away) once its outbox has flushed, so clients reconnect elsewhere and
      * resume; waits up to {@code timeout} for the closes, so the JVM does not exit under them. Then stops the
-     * housekeeping tick and the writers.
+     * housekeeping tick, the writers and the sessions' idle timer.
      */
     public void closeAll(Duration timeout) {
         ScheduledFuture<?> tick = housekeeping;
@@ -194,6 +201,10 @@ public class Delivery {
         OutboxWriters running = writers;
         if (running != null) {
             running.stop();
+        }
+        TyrusIdleTimer timer = idleTimer;
+        if (timer != null) {
+            timer.stop();
         }
     }
 

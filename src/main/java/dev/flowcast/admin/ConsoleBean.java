@@ -6,8 +6,6 @@ import jakarta.faces.context.ExternalContext;
 import jakarta.faces.context.FacesContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 
 /**
@@ -30,6 +28,7 @@ public class ConsoleBean {
         return stats.local().node();
     }
 
+    /** The logged-in user's name: {@link AdminLoginFilter} presents the admin's requests with its principal. */
     public String getUser() {
         var principal = FacesContext.getCurrentInstance().getExternalContext().getUserPrincipal();
         return principal == null ? "" : principal.getName();
@@ -39,10 +38,12 @@ public class ConsoleBean {
         return POLL_MILLIS;
     }
 
-    /** Ends the session and goes back to the console, which now asks for the login. */
-    public void logout() throws ServletException, IOException {
+    /**
+     * Ends the session (the login lives in it: nothing is logged in on the container's side) and goes back to the
+     * console, which now asks for the login.
+     */
+    public void logout() throws IOException {
         ExternalContext external = FacesContext.getCurrentInstance().getExternalContext();
-        ((HttpServletRequest) external.getRequest()).logout();
         external.invalidateSession();
         external.redirect(external.getRequestContextPath() + "/admin/");
     }

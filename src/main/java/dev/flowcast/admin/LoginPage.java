@@ -1,6 +1,6 @@
 package dev.flowcast.admin;
 
-import dev.flowcast.auth.AdminIdentityStore;
+import dev.flowcast.auth.AdminAuthenticator;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.context.ExternalContext;
 import jakarta.faces.context.FacesContext;
@@ -13,9 +13,9 @@ import java.time.Duration;
 
 /**
  * The login page's view logic. It keeps the page on the path the form login expects: it is meant to be shown by
- * the mechanism's forward from a console URL, which the mechanism remembers and returns to after the login.
- * Opened directly, there is nothing to return to (the login would end on a 404), so the page sends the browser to
- * the console instead, which forwards back here; an admin already logged in goes straight to the console.
+ * {@link AdminLoginFilter}'s forward from a console URL, which the filter remembers and returns to after the login.
+ * Opened directly, it sends the browser to the console instead, which forwards back here (so the login returns to a
+ * console URL); an admin already logged in goes straight to the console.
  *
  * <p>It also tells a client the {@link dev.flowcast.auth.LoginThrottle} has locked out so, plainly: the page
  * answers {@code 429} with {@code Retry-After} and says how long to wait.
@@ -27,7 +27,7 @@ import java.time.Duration;
 public class LoginPage {
 
     @Inject
-    AdminIdentityStore admin;
+    AdminAuthenticator admin;
 
     private Duration lockedOut = Duration.ZERO;
 
@@ -36,12 +36,12 @@ public class LoginPage {
         ExternalContext external = FacesContext.getCurrentInstance().getExternalContext();
         HttpServletRequest request = (HttpServletRequest) external.getRequest();
         boolean forwarded = request.getAttribute(RequestDispatcher.FORWARD_REQUEST_URI) != null;
-        boolean afterFailure = request.getParameter("failed") != null; // the mechanism's error redirect
+        boolean afterFailure = request.getParameter("failed") != null; // the filter's redirect after a wrong password
         if (request.getUserPrincipal() != null || (!forwarded && !afterFailure)) {
             external.redirect(external.getRequestContextPath() + "/admin/");
             return;
         }
-        lockedOut = admin.lockedOutFor(request);
+        lockedOut = admin.lockedOutFor(request.getRemoteAddr());
         if (isLockedOut()) {
             external.setResponseStatus(429);
             external.setResponseHeader("Retry-After", Long.toString(lockedOut.toSeconds() + 1));

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@code GET /admin/stats.json}: the numbers the console page polls every second, behind the console's login
- * (the {@code /admin/*} constraint). The body is {@code /api/stats}'s, plus {@code history} (the last minutes of
+ * ({@link AdminLoginFilter}: anonymous requests get the login page, never data). The body is {@code /api/stats}'s, plus {@code history} (the last minutes of
  * chart points) when asked with {@code ?history=true}, which the page does once, when it opens.
  *
  * <p>Threading: a servlet (one instance, concurrent requests); stateless, reads the {@link StatsService} only.

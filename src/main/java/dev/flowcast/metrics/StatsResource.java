@@ -1,14 +1,16 @@
 package dev.flowcast.metrics;
 
-import dev.flowcast.auth.AdminIdentityStore;
+import dev.flowcast.auth.AdminAuthenticator;
 import dev.flowcast.ingest.ErrorBodies;
 import dev.flowcast.ingest.PublishGuard;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -30,12 +32,13 @@ public class StatsResource {
     PublishGuard publishKey;
 
     @Inject
-    AdminIdentityStore admin;
+    AdminAuthenticator admin;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Response get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        if (!publishKey.accepts(authorization) && !admin.acceptsBasic(authorization)) {
+    public Response get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context HttpServletRequest request) {
+        if (!publishKey.accepts(authorization) && !admin.acceptsBasic(authorization, request.getRemoteAddr())) {
             return Response.fromResponse(ErrorBodies.of(401, "unauthorized",
                             "send Authorization: Bearer <flowcast.publish.key>, or HTTP Basic as admin"))
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"flowcast\", charset=\"UTF-8\"")

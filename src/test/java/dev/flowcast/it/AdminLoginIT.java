@@ -29,6 +29,7 @@ class AdminLoginIT {
 
     static final String PASSWORD = "admin-login-it-password";
     static final String LOCKED_OUT = "Too many failed logins from your address";
+    static final String LOGIN_FORM = "name=\"j_password\"";
 
     static NodeProcess node;
     static int httpsPort;
@@ -79,7 +80,11 @@ class AdminLoginIT {
                 get("admin/");
             }
             String form = "j_username=admin&j_password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-            return keepCookie(LoopbackHttp.send(address, url("admin/j_security_check"), cookie(), form));
+            return keepCookie(LoopbackHttp.send(address, url("admin/login"), cookie(), form));
+        }
+
+        Response post(String path, String form) throws IOException {
+            return keepCookie(LoopbackHttp.send(address, url(path), cookie(), form));
         }
 
         Response statsWithBasic(String password) throws IOException {
@@ -183,5 +188,55 @@ class AdminLoginIT {
         planted.session = beforeLogin;
         assertThat(planted.get("admin/stats.json").header("Content-Type"))
                 .as("the old id is no logged-in session").hasValueSatisfying(t -> assertThat(t).doesNotStartWith("application/json"));
+    }
+
+    @Test
+    void aGetToTheLoginAction_orToJSecurityCheck_isNoLogin_evenWithTheRightCredentials() throws IOException {
+        Browser client = new Browser("127.0.0.8");
+        client.get("admin/");
+        String query = "?j_username=admin&j_password=" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8);
+
+        Response viaGet = client.get("admin/login" + query);
+        assertThat(viaGet.status()).isEqualTo(200);
+        assertThat(viaGet.header("Location")).isEmpty();
+        assertThat(viaGet.body()).contains(LOGIN_FORM).doesNotContain("accepted-rate");
+        // Payara answers any path ending in j_security_check itself (401 from its default BASIC authenticator)
+        assertThat(client.get("admin/j_security_check" + query).header("Location")).isEmpty();
+        assertThat(client.post("admin/j_security_check", query.substring(1)).header("Location"))
+                .as("a POST there never reaches the application on Payara").isEmpty();
+
+        assertThat(client.get("admin/").body()).contains(LOGIN_FORM).doesNotContain("accepted-rate");
+        assertThat(client.get("admin/stats.json").header("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).doesNotStartWith("application/json"));
+    }
+
+    @Test
+    void aLogin_returnsToTheConsoleUrlFirstAskedFor() throws IOException {
+        Browser admin = new Browser("127.0.0.9");
+        Response asked = admin.get("admin/stats.json?history=true");
+        assertThat(asked.status()).isEqualTo(200);
+        assertThat(asked.body()).as("the login form, under the URL asked for").contains(LOGIN_FORM);
+
+        Response loggedIn = admin.logIn(PASSWORD);
+
+        assertThat(loggedIn.status()).isEqualTo(302);
+        assertThat(loggedIn.header("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/admin/stats.json?history=true"));
+        assertThat(admin.get("admin/stats.json?history=true").body()).contains("\"history\"");
+    }
+
+    @Test
+    void publicPaths_knowNothingOfTheConsolesLogin() throws IOException {
+        Browser anyone = new Browser("127.0.0.10");
+
+        Response live = anyone.get("health/live");
+        assertThat(live.status()).isEqualTo(200);
+        assertThat(live.setCookie("JSESSIONID")).as("no session made").isEmpty();
+
+        Response publish = anyone.post("api/events", "[]"); // no publish key is set on this node: 401, as always
+        assertThat(publish.status()).isEqualTo(401);
+        assertThat(publish.body()).contains("\"error\"").doesNotContain(LOGIN_FORM);
+        assertThat(publish.setCookie("JSESSIONID")).isEmpty();
+        assertThat(publish.header("Location")).isEmpty();
     }
 }

@@ -217,13 +217,13 @@ class OperationsIT extends DeployedWarTest {
     private HttpResponse<String> login(HttpClient client, String user, String password) {
         String form = "j_username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
                 + "&j_password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        return send(client, HttpRequest.newBuilder(app("admin/j_security_check")).timeout(TIMEOUT)
+        return send(client, HttpRequest.newBuilder(app("admin/login")).timeout(TIMEOUT)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build());
     }
 
     private static void assertIsTheLoginPage(HttpResponse<String> response) {
-        assertThat(response.body()).contains("j_security_check").doesNotContain("accepted-rate");
+        assertThat(response.body()).contains("name=\"j_password\"").doesNotContain("accepted-rate");
     }
 
     @Test

@@ -6,8 +6,10 @@ import com.hazelcast.nio.serialization.DataSerializable;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One topic's log: its epoch, the seq of its newest event, and its bounded history, kept in its
@@ -30,9 +32,9 @@ public final class TopicLog implements DataSerializable {
     private String epoch;
     private long newestSeq;
     private final ArrayDeque<HistoryEntry> entries = new ArrayDeque<>();
-    /** Ids of the most recent appends and the first seq each got, oldest first. */
+    /** Ids of the most recent appends, oldest first, and the first seq each got (looked up on every append). */
     private final ArrayDeque<String> recentBatchIds = new ArrayDeque<>();
-    private final ArrayDeque<Long> recentFirstSeqs = new ArrayDeque<>();
+    private final Map<String, Long> recentFirstSeqs = new HashMap<>();
 
     /** For Hazelcast deserialization only. */
     public TopicLog() {
@@ -57,14 +59,9 @@ public final class TopicLog implements DataSerializable {
      * call reaches the same state.
      */
     long append(String batchId, List<HistoryEntry> batch, int capacity, long ttlMicros) {
-        Iterator<String> ids = recentBatchIds.iterator();
-        Iterator<Long> seqs = recentFirstSeqs.iterator();
-        while (ids.hasNext()) {
-            String id = ids.next();
-            long firstSeq = seqs.next();
-            if (id.equals(batchId)) {
-                return firstSeq;
-            }
+        Long appended = recentFirstSeqs.get(batchId);
+        if (appended != null) {
+            return appended;
         }
         long firstSeq = newestSeq + 1;
         for (HistoryEntry entry : batch) {
@@ -75,10 +72,9 @@ public final class TopicLog implements DataSerializable {
         }
         trimExpired(batch.get(batch.size() - 1).acceptedMicros(), ttlMicros);
         recentBatchIds.addLast(batchId);
-        recentFirstSeqs.addLast(firstSeq);
+        recentFirstSeqs.put(batchId, firstSeq);
         if (recentBatchIds.size() > RECENT_BATCHES) {
-            recentBatchIds.removeFirst();
-            recentFirstSeqs.removeFirst();
+            recentFirstSeqs.remove(recentBatchIds.removeFirst());
         }
         return firstSeq;
     }
@@ -129,10 +125,9 @@ public final class TopicLog implements DataSerializable {
         out.writeLong(newestSeq);
         HistoryEntry.writeAll(out, entries);
         out.writeInt(recentBatchIds.size());
-        Iterator<Long> seqs = recentFirstSeqs.iterator();
         for (String id : recentBatchIds) {
             out.writeString(id);
-            out.writeLong(seqs.next());
+            out.writeLong(recentFirstSeqs.get(id));
         }
     }
 
@@ -143,8 +138,9 @@ public final class TopicLog implements DataSerializable {
         entries.addAll(HistoryEntry.readAll(in));
         int recent = in.readInt();
         for (int i = 0; i < recent; i++) {
-            recentBatchIds.addLast(in.readString());
-            recentFirstSeqs.addLast(in.readLong());
+            String id = in.readString();
+            recentBatchIds.addLast(id);
+            recentFirstSeqs.put(id, in.readLong());
         }
     }
 }

@@ -110,9 +110,11 @@ public final class JdbcEventStore implements EventStore {
             c.setAutoCommit(false);
             try (PreparedStatement events = c.prepareStatement(insertEvent);
                  PreparedStatement topics = c.prepareStatement(upsertTopic);
-                 PreparedStatement prune = c.prepareStatement("DELETE FROM flowcast_events WHERE topic = ? AND seq <= ?")) {
+                 PreparedStatement prune = c.prepareStatement(
+                         "DELETE FROM flowcast_events WHERE topic = ? AND seq > ? AND seq <= ?")) {
                 for (StoredBatch batch : batches) {
                     long newest = 0;
+                    long oldest = Long.MAX_VALUE;
                     for (Event event : batch.events()) {
                         events.setString(1, batch.topic());
                         events.setLong(2, event.seq());
@@ -121,14 +123,19 @@ public final class JdbcEventStore implements EventStore {
                         events.setLong(5, event.acceptedMicros());
                         events.addBatch();
                         newest = Math.max(newest, event.seq());
+                        oldest = Math.min(oldest, event.seq());
                     }
                     topics.setString(1, batch.topic());
                     topics.setString(2, batch.epoch());
                     topics.setLong(3, newest);
                     topics.addBatch();
                     if (newest > historySize) {
+                        // Only the rows this batch pushes out of the history, as a bounded range: "seq <= x" alone
+                        // walked every dead index entry of the topic's earlier deletes (until a vacuum), and made
+                        // each write slower than the last.
                         prune.setString(1, batch.topic());
-                        prune.setLong(2, newest - historySize);
+                        prune.setLong(2, Math.max(0, oldest - 1 - historySize));
+                        prune.setLong(3, newest - historySize);
                         prune.addBatch();
                     }
                 }

@@ -47,6 +47,29 @@ class JdbcEventStoreTest {
     }
 
     @Test
+    void eachWrite_prunesWhatFellOutOfTheHistory_soTheTableHoldsOnlyTheRetainedEvents() throws Exception {
+        try (JdbcEventStore store = JdbcEventStore.open(url(), "sa", "", 2, 4)) {
+            long seq = 0;
+            for (int batch = 0; batch < 10; batch++) {
+                List<Event> events = new java.util.ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    seq++;
+                    events.add(new Event("id-" + seq, "t", "{}", seq, seq));
+                }
+                store.write(List.of(new EventStore.StoredBatch("t", "ep0ch", events)));
+            }
+            try (var c = java.sql.DriverManager.getConnection(url(), "sa", "");
+                 var rows = c.createStatement().executeQuery("SELECT seq FROM flowcast_events ORDER BY seq")) {
+                List<Long> kept = new java.util.ArrayList<>();
+                while (rows.next()) {
+                    kept.add(rows.getLong(1));
+                }
+                assertThat(kept).containsExactly(27L, 28L, 29L, 30L);
+            }
+        }
+    }
+
+    @Test
     void anUnreachableStore_isRefusedAtOpen_sayingWhy_withoutItsPassword() {
         assertThatThrownBy(() -> JdbcEventStore.open("jdbc:postgresql://127.0.0.1:1/flowcast?password=hidden-pw",
                 "flowcast", "secret-pw", 2, 10))

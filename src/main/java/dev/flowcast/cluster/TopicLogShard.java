@@ -38,10 +38,6 @@ public final class TopicLogShard implements DataSerializable {
         logs.put(topic, log);
     }
 
-    int topics() {
-        return logs.size();
-    }
-
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeInt(logs.size());

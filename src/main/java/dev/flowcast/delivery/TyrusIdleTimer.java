@@ -73,11 +73,6 @@ final class TyrusIdleTimer {
         }
     }
 
-    /** The scheduler sessions get; for tests. */
-    ScheduledExecutorService scheduler() {
-        return timer;
-    }
-
     void stop() {
         timer.shutdownNow();
     }

@@ -26,6 +26,8 @@ import java.util.Optional;
 public final class JdbcEventStore implements EventStore {
 
     static final long CONNECT_TIMEOUT_MS = 3_000;
+    private static final int SCHEMA_ATTEMPTS = 3;
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(JdbcEventStore.class.getName());
 
     private final HikariDataSource pool;
     private final boolean postgres;
@@ -81,7 +83,26 @@ public final class JdbcEventStore implements EventStore {
         return store;
     }
 
+    /**
+     * Creates the tables, trying again when another member raced us: PostgreSQL's {@code CREATE TABLE IF NOT EXISTS}
+     * is not safe against a concurrent one (the loser fails with a duplicate key in {@code pg_type}), and the members
+     * of a cluster start together. The second try finds the tables there.
+     */
     private void createSchema() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                createSchemaOnce();
+                return;
+            } catch (StoreUnavailable e) {
+                if (attempt == SCHEMA_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.info(() -> "creating the store's tables raced another member; trying again");
+            }
+        }
+    }
+
+    private void createSchemaOnce() {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS flowcast_cluster (k VARCHAR(64) PRIMARY KEY, v VARCHAR(64) NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS flowcast_topics (topic VARCHAR(200) PRIMARY KEY, "

@@ -170,11 +170,22 @@ public final class NodeProcess implements AutoCloseable {
         if (!process.isAlive()) {
             return true;
         }
+        if (appFailedToLoad()) { // Payara Micro stays up without the app: waiting for /health/ready would time out
+            throw new IllegalStateException("the node's application failed to deploy; see " + log);
+        }
         try {
             var answer = Api.getAbsolute(base(), "/health/ready");
             readinessSeen.add(answer.statusCode() + " " + answer.body());
             return answer.statusCode() == 200;
         } catch (IllegalStateException notYetListening) {
+            return false;
+        }
+    }
+
+    private boolean appFailedToLoad() {
+        try {
+            return Files.isRegularFile(log) && Files.readString(log).contains("Exception while loading the app");
+        } catch (IOException | java.io.UncheckedIOException unreadable) {
             return false;
         }
     }

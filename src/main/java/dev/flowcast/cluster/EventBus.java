@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,7 @@ import java.util.logging.Logger;
  * every partition: a member that died may have numbered batches it never put on the bus, and only a re-read from
  * history brings them to the subscribers of a topic that is quiet afterwards.
  *
- * <p>Threading: {@link #publish} is thread-safe (one call per sequencer batch). The sink and the loss handler are
+ * <p>Threading: {@link #publish} and {@link #publishAsync} are thread-safe (one call per sequencer batch). The sink and the loss handler are
  * called on Hazelcast's event threads, one thread per partition at a time; the membership-change calls of the loss
  * handler come from Hazelcast's event threads too, possibly beside a partition's own calls.
  */
@@ -68,11 +69,6 @@ public final class EventBus {
         return Math.floorMod(topic.hashCode(), PARTITIONS);
     }
 
-    /** Sends one topic's batch to every member, this one included. Blocks for one Hazelcast round trip. */
-    public void publish(EventBatch batch) {
-        publish(List.of(batch));
-    }
-
     /**
      * Sends batches of topics of one bus partition to every member, in one message. Blocks for one Hazelcast round
      * trip.
@@ -80,9 +76,27 @@ public final class EventBus {
      * @param batches at most one per topic, all of topics in the same partition ({@link #partitionOf})
      */
     public void publish(List<EventBatch> batches) {
-        if (batches.isEmpty()) {
-            return;
+        if (!batches.isEmpty()) {
+            partitions.get(partitionOfAll(batches)).publish(BusMessage.of(batches));
         }
+    }
+
+    /**
+     * Sends batches of topics of one bus partition to every member, in one message, without waiting: the stage
+     * completes when the bus holds the message. Two messages of one partition are in the bus's order only when the
+     * second is sent after the first completed (a retry can reorder two in flight).
+     *
+     * @param batches at most one per topic, all of topics in the same partition ({@link #partitionOf})
+     * @throws IllegalArgumentException at once for batches of several partitions
+     */
+    public CompletionStage<Void> publishAsync(List<EventBatch> batches) {
+        if (batches.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return partitions.get(partitionOfAll(batches)).publishAsync(BusMessage.of(batches));
+    }
+
+    private static int partitionOfAll(List<EventBatch> batches) {
         int partition = partitionOf(batches.get(0).topic());
         for (EventBatch batch : batches) {
             if (partitionOf(batch.topic()) != partition) {
@@ -90,7 +104,7 @@ public final class EventBus {
                         + partitionOf(batch.topic()) + " in one message");
             }
         }
-        partitions.get(partition).publish(BusMessage.of(batches));
+        return partition;
     }
 
     /**

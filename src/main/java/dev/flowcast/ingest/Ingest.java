@@ -1,5 +1,6 @@
 package dev.flowcast.ingest;
 
+import dev.flowcast.cluster.EventBatch;
 import dev.flowcast.cluster.EventBus;
 import dev.flowcast.cluster.EventStore;
 import dev.flowcast.cluster.TopicHistory;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
@@ -65,6 +67,7 @@ public class Ingest {
     private volatile IntSupplier members = () -> 2;
     private volatile DeliveryGate gate;
     private volatile AnswerPool answers;
+    private volatile BusSender busSender;
     private boolean durable;
     private EventDataParser parser;
     private BatchParser batchParser;
@@ -84,11 +87,18 @@ public class Ingest {
      */
     public void start(ThreadFactory threads, TopicHistory history, EventBus bus, EventStore store,
             IntSupplier members, LongSupplier writerLagMillis) {
+        start(threads, history, bus::publish, store, members, writerLagMillis);
+    }
+
+    /** As {@link #start(ThreadFactory, TopicHistory, EventBus, EventStore, IntSupplier, LongSupplier)}, with how a bus message is sent (blocking). */
+    void start(ThreadFactory threads, TopicHistory history, Consumer<List<EventBatch>> sendToBus, EventStore store,
+            IntSupplier members, LongSupplier writerLagMillis) {
         this.members = members;
         this.gate = new DeliveryGate(OverflowPolicy.fromSetting(settings.queueOverflow()),
                 Duration.ofMillis(settings.queueOfferTimeoutMs()), writerLagMillis);
         this.answers = new AnswerPool(threads, settings.stageWorkers());
-        Sequencer sequencer = new Sequencer(history, bus, store, settings.durability());
+        this.busSender = new BusSender(sendToBus, EventBus.PARTITIONS).start(threads);
+        Sequencer sequencer = new Sequencer(history, busSender, store, settings.durability());
         Stage<Admitted> built = Stage.<Admitted>builder(STAGE_NAME)
                 .capacity(settings.queueCapacity())
                 .overflow(OverflowPolicy.fromSetting(settings.queueOverflow()),
@@ -242,8 +252,8 @@ public class Ingest {
     }
 
     /**
-     * Stops accepting and lets queued events reach the bus within {@code timeout}; publishers still waiting for
-     * events left over get 503.
+     * Stops accepting and lets queued events reach the bus within {@code timeout} (numbered, and their bus messages
+     * sent, so a bus flush after it brings them all back); publishers still waiting for events left over get 503.
      */
     public DrainReport<?> drain(Duration timeout) {
         draining = true;
@@ -255,6 +265,13 @@ public class Ingest {
             for (Admitted left : report.leftover()) {
                 left.outcome().failed(left.event(), PublishError.unavailable());
             }
+        }
+        BusSender sender = busSender;
+        if (sender != null) {
+            if (!sender.awaitSent(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                LOG.warning("some numbered batches were still on their way to the bus when the drain timeout ran out");
+            }
+            sender.close();
         }
         AnswerPool pool = answers;
         // the answers of what was just numbered or failed are still being written: give them what is left

@@ -16,8 +16,8 @@ import java.util.logging.Logger;
  * The ingest stage's handler, one call per batch of one bus partition: numbers each topic's events in the topic's
  * history (one append per history shard, each carrying all of its topics' batches, all in flight at once: the group
  * commit), writes them to the store in
- * {@code persistent} mode (one transaction), answers the waiting publishers, then sends every topic's numbered
- * batch to every member in one bus message.
+ * {@code persistent} mode (one transaction), answers the waiting publishers, then hands every topic's numbered
+ * batch to the {@link BusSender}, which sends them to every member in one bus message without this call waiting.
  *
  * <pre>
  *  lane of bus partition p: [a1 b1 a2 c1 …] ──> group by topic ──> append(shard 1: a, c) ║ append(shard 2: b)
@@ -25,7 +25,8 @@ import java.util.logging.Logger;
  *                                                                  v
  *                                  persistent: store.write(a, b, c) in one transaction
  *                                                                  v
- *                                  publishers answered (202) ──> bus.publish(p, [a, b, c])   (one message)
+ *                                  publishers answered (202) ──> BusSender: bus message p [a, b, c]
+ *                                                                  (sent after p's previous one; the worker goes on)
  * </pre>
  *
  * <p>So a batch costs at most {@value TopicHistory#SHARDS_PER_BUS_PARTITION} Hazelcast operations plus one bus
@@ -35,23 +36,24 @@ import java.util.logging.Logger;
  * refused (503) without being numbered, so the store never misses seqs that later ones depend on.
  *
  * <p>Threading: called by the ingest stage, never concurrently for one bus partition (so for one topic), so each
- * topic's batches reach the bus in seq order from this member; calls for different partitions run in parallel.
+ * topic's batches reach the bus in seq order from this member (the sender keeps the order of its calls per
+ * partition); calls for different partitions run in parallel.
  */
 final class Sequencer {
 
     private static final Logger LOG = Logger.getLogger(Sequencer.class.getName());
 
     private final TopicHistory history;
-    private final EventBus bus;
+    private final BusSender sender;
     private final EventStore store;
     private final String durability;
     /** Numbered batches whose store write failed; written first once the store answers again. Guarded by itself. */
     private final List<EventStore.StoredBatch> unsaved = new ArrayList<>();
 
     /** @param store the {@code persistent} store, or null */
-    Sequencer(TopicHistory history, EventBus bus, EventStore store, String durability) {
+    Sequencer(TopicHistory history, BusSender sender, EventStore store, String durability) {
         this.history = history;
-        this.bus = bus;
+        this.sender = sender;
         this.store = store;
         this.durability = durability;
     }
@@ -98,7 +100,12 @@ final class Sequencer {
         }
         // Numbered events are in the history either way: they go on the bus even when the store refused them
         // (their publishers got 503 and may retry; delivering them is not a loss).
-        bus.publish(onBus);
+        try {
+            sender.send(EventBus.partitionOf(onBus.get(0).topic()), onBus);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // a forced stop; the events are in the history, re-read on loss
+            LOG.warning(() -> "interrupted before " + onBus.size() + " numbered topic batch(es) went on the bus");
+        }
     }
 
     /** Writes the batches; false (and kept for a retry) when the store refused. */

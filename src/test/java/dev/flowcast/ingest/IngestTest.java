@@ -12,15 +12,18 @@ import dev.flowcast.cluster.HazelcastConfigs;
 import dev.flowcast.cluster.TopicHistory;
 import dev.flowcast.config.Settings;
 import dev.flowcast.config.TestSettings;
+import dev.flowcast.event.Event;
 import dev.flowcast.metrics.FlowcastMetrics;
 import dev.flowcast.stage.TestThreads;
 import dev.flowcast.stage.OverflowPolicy;
 import dev.flowcast.stage.Stage;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
@@ -115,6 +118,58 @@ class IngestTest {
         } finally {
             ingest.drain(Duration.ofSeconds(10));
             bus.close();
+        }
+    }
+
+    @Test
+    void aDrainThenABusFlush_bringsBackEveryAcceptedEvent_atOnce() {
+        // The shutdown order (Lifecycle): ingest drain, then bus flush. The bus messages leave on their own threads,
+        // so the drain must wait for them: a flush's markers published before them would come back first.
+        EventBus bus = new EventBus(member);
+        List<EventBatch> received = new CopyOnWriteArrayList<>();
+        bus.listen(received::add, partition -> { });
+        Ingest ingest = new Ingest();
+        ingest.settings = TestSettings.defaults();
+        ingest.metrics = new CountingMetrics();
+        ingest.init();
+        // a bus that holds every message until the drain began (a loaded cluster): the workers are done by then
+        CountDownLatch drainBegan = new CountDownLatch(1);
+        ingest.start(TestThreads.daemon(), history, batches -> {
+            awaitUninterruptibly(drainBegan);
+            bus.publish(batches);
+        }, null, () -> 2, () -> 0);
+        try {
+            List<String> accepted = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                accepted.add(ingest.publish("drain." + (i % 50), Integer.toString(i)).id());
+            }
+            Thread releaser = new Thread(() -> {
+                await().atMost(Duration.ofSeconds(30)).until(() -> !ingest.isAccepting());
+                drainBegan.countDown();
+            });
+            releaser.start();
+            assertThat(ingest.drain(Duration.ofSeconds(30)).completed()).isTrue();
+            assertThat(bus.flush(Duration.ofSeconds(30))).isTrue();
+
+            assertThat(received.stream().flatMap(b -> b.events().stream()).map(Event::id).toList())
+                    .as("everything accepted came back before the flush's markers")
+                    .containsExactlyInAnyOrderElementsOf(accepted);
+        } finally {
+            bus.close();
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (latch.getCount() > 0) {
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +37,7 @@ import java.util.logging.Logger;
  * every partition: a member that died may have numbered batches it never put on the bus, and only a re-read from
  * history brings them to the subscribers of a topic that is quiet afterwards.
  *
- * <p>Threading: {@link #publish} and {@link #publishAsync} are thread-safe (one call per sequencer batch). The sink and the loss handler are
+ * <p>Threading: {@link #publish} is thread-safe (one call per sequencer batch). The sink and the loss handler are
  * called on Hazelcast's event threads, one thread per partition at a time; the membership-change calls of the loss
  * handler come from Hazelcast's event threads too, possibly beside a partition's own calls.
  */
@@ -79,21 +78,6 @@ public final class EventBus {
         if (!batches.isEmpty()) {
             partitions.get(partitionOfAll(batches)).publish(BusMessage.of(batches));
         }
-    }
-
-    /**
-     * Sends batches of topics of one bus partition to every member, in one message, without waiting: the stage
-     * completes when the bus holds the message. Two messages of one partition are in the bus's order only when the
-     * second is sent after the first completed (a retry can reorder two in flight).
-     *
-     * @param batches at most one per topic, all of topics in the same partition ({@link #partitionOf})
-     * @throws IllegalArgumentException at once for batches of several partitions
-     */
-    public CompletionStage<Void> publishAsync(List<EventBatch> batches) {
-        if (batches.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return partitions.get(partitionOfAll(batches)).publishAsync(BusMessage.of(batches));
     }
 
     private static int partitionOfAll(List<EventBatch> batches) {

@@ -1,12 +1,18 @@
 package dev.flowcast.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** What the publish servlet takes from a request before the ingest sees it: the topic of the path, the media type. */
+/**
+ * What the publish servlet takes from a request before the ingest sees it: the topic of the path, the media type,
+ * the body within its limit.
+ */
 class PublishRequestTest {
 
     @Test
@@ -44,5 +50,31 @@ class PublishRequestTest {
     @Test
     void noContentTypeIsRefused() {
         assertThat(RequestBodies.isJsonInUtf8(null)).isFalse();
+    }
+
+    private static final PublishError TOO_LARGE = new PublishError(413, "too_large", "too large");
+
+    private static byte[] read(String body, long declared, int limit) {
+        return RequestBodies.read(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), declared, limit,
+                TOO_LARGE);
+    }
+
+    @Test
+    void aBodyIsReadWhole_whetherItsLengthWasDeclaredOrNot() {
+        assertThat(read("{\"a\":1}", 7, 100)).asString(StandardCharsets.UTF_8).isEqualTo("{\"a\":1}");
+        assertThat(read("{\"a\":1}", -1, 100)).asString(StandardCharsets.UTF_8).isEqualTo("{\"a\":1}");
+        assertThat(read("", 0, 100)).isEmpty();
+    }
+
+    @Test
+    void aBodyCutShortOfItsDeclaredLength_isWhatArrived() {
+        assertThat(read("{\"a\"", 7, 100)).asString(StandardCharsets.UTF_8).isEqualTo("{\"a\"");
+    }
+
+    @Test
+    void aBodyOverTheLimit_is413_declaredOrNot() {
+        assertThatThrownBy(() -> read("0123456789", 10, 9)).isSameAs(TOO_LARGE);
+        assertThatThrownBy(() -> read("0123456789", -1, 9)).isSameAs(TOO_LARGE);
+        assertThat(read("0123456789", -1, 10)).hasSize(10);
     }
 }

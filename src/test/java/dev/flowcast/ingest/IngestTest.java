@@ -88,11 +88,16 @@ class IngestTest {
 
     static Ingest startedIngest(Settings settings, CountingMetrics metrics, EventBus bus, ThreadFactory threads,
                                 IntSupplier members, LongSupplier writerLagMillis) {
+        Ingest ingest = initialized(settings, metrics);
+        ingest.start(threads, history, bus, null, members, writerLagMillis);
+        return ingest;
+    }
+
+    private static Ingest initialized(Settings settings, CountingMetrics metrics) {
         Ingest ingest = new Ingest();
         ingest.settings = settings;
         ingest.metrics = metrics;
         ingest.init();
-        ingest.start(threads, history, bus, null, members, writerLagMillis);
         return ingest;
     }
 
@@ -128,10 +133,7 @@ class IngestTest {
         EventBus bus = new EventBus(member);
         List<EventBatch> received = new CopyOnWriteArrayList<>();
         bus.listen(received::add, partition -> { });
-        Ingest ingest = new Ingest();
-        ingest.settings = TestSettings.defaults();
-        ingest.metrics = new CountingMetrics();
-        ingest.init();
+        Ingest ingest = initialized(TestSettings.defaults(), new CountingMetrics());
         // a bus that holds every message until the drain began (a loaded cluster): the workers are done by then
         CountDownLatch drainBegan = new CountDownLatch(1);
         ingest.start(TestThreads.daemon(), history, batches -> {

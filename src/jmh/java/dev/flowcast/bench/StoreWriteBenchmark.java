@@ -64,7 +64,7 @@ public final class StoreWriteBenchmark {
                 } else {
                     throw new IllegalArgumentException("variants are old and new: " + variant);
                 }
-                run(variant, write, calls, threads);
+                run(variant, write, calls, threads, java.net.URI.create(url.substring(5)).getPort());
                 System.out.printf("  rows kept: %d (expected %d)%n", count(url), (long) threads * TOPICS_PER_THREAD * HISTORY);
             } finally {
                 if (pool != null) {
@@ -75,7 +75,7 @@ public final class StoreWriteBenchmark {
         }
     }
 
-    private static void run(String variant, Write write, int calls, int threads) throws Exception {
+    private static void run(String variant, Write write, int calls, int threads, int port) throws Exception {
         CyclicBarrier measuring = new CyclicBarrier(threads + 1);
         CyclicBarrier done = new CyclicBarrier(threads + 1);
         List<Histogram> latencies = new ArrayList<>();
@@ -108,19 +108,21 @@ public final class StoreWriteBenchmark {
         measuring.await();
         long t0 = System.nanoTime();
         double cpu0 = processCpuSeconds();
+        double serverCpu0 = postgresCpuSeconds(port);
         done.await();
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = processCpuSeconds() - cpu0;
+        double serverCpu = postgresCpuSeconds(port) - serverCpu0;
         for (Thread worker : workers) {
             worker.join();
         }
         Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         latencies.forEach(all::add);
         System.out.printf("%s: %.0f calls/s (%.0f events/s), per call p50 %.2f ms, p99 %.2f ms, max %.2f ms; "
-                        + "%.1f s, benchmark JVM %.2f cores, load %.2f%n",
+                        + "%.1f s, CPU per call: PostgreSQL %.2f ms, benchmark JVM %.2f ms; load %.2f%n",
                 variant, all.getTotalCount() / seconds, all.getTotalCount() * TOPICS_PER_CALL * EVENTS_PER_TOPIC / seconds,
                 all.getValueAtPercentile(50) / 1e6, all.getValueAtPercentile(99) / 1e6, all.getMaxValue() / 1e6,
-                seconds, cpu / seconds, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                seconds, serverCpu * 1e3 / all.getTotalCount(), cpu * 1e3 / all.getTotalCount(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     /** The thread's next 8 of its 48 topics, 10 new events each. */
@@ -164,6 +166,28 @@ public final class StoreWriteBenchmark {
              ResultSet rs = s.executeQuery("SELECT count(*) FROM flowcast_events")) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /**
+     * CPU time of the PostgreSQL server on this port (the postmaster and every process under it, from /proc): what a
+     * write costs the database, less blurred by the neighbours of a shared machine than latency. Clock ticks of 10 ms
+     * per process, so only meaningful over thousands of calls.
+     */
+    private static double postgresCpuSeconds(int port) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().filter(c -> c.contains("postgres") && c.contains("-p " + port)).isPresent())
+                .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
+                .mapToDouble(StoreWriteBenchmark::cpuSeconds).sum();
+    }
+
+    private static double cpuSeconds(ProcessHandle process) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + process.pid() + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime, stime (ticks of 10 ms)
+        } catch (java.io.IOException | RuntimeException gone) {
+            return 0;
         }
     }
 

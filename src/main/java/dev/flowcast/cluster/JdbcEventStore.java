@@ -18,7 +18,7 @@ import java.util.Optional;
  * <p>Three tables, created when missing: {@code flowcast_cluster} (the cluster epoch), {@code flowcast_topics}
  * (epoch and newest seq per topic) and {@code flowcast_events} (the last {@code flowcast.history.size} events per
  * topic; older ones are deleted in the same transaction as each write). Writes are idempotent on (topic, seq), so a
- * batch written twice is stored once.
+ * batch written twice is stored once. On PostgreSQL a write is one statement, one round trip ({@link PostgresWrite}).
  *
  * <p>Threading: thread-safe; a small connection pool (HikariCP), one connection per call. A database that cannot
  * be reached within {@link #CONNECT_TIMEOUT_MS} fails the call with {@link StoreUnavailable}.
@@ -66,6 +66,10 @@ public final class JdbcEventStore implements EventStore {
         if (postgres) {
             config.addDataSourceProperty("connectTimeout", "3");
             config.addDataSourceProperty("socketTimeout", "10"); // a store that stops answering: 503, not a hang
+            // Never a server-side prepared statement: PostgreSQL would switch the write (PostgresWrite) to its generic
+            // plan after five executions, which cost the server 2-4x the CPU of the custom plan here
+            // (docs/benchmarks.md § Durability). Unnamed statements are planned for their arrays, still one trip.
+            config.addDataSourceProperty("prepareThreshold", "0");
         }
         HikariDataSource pool;
         try {
@@ -120,17 +124,40 @@ public final class JdbcEventStore implements EventStore {
         if (batches.isEmpty()) {
             return;
         }
-        String insertEvent = postgres
-                ? "INSERT INTO flowcast_events (topic, seq, id, data, accepted_micros) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
-                : "MERGE INTO flowcast_events (topic, seq, id, data, accepted_micros) KEY (topic, seq) VALUES (?, ?, ?, ?, ?)";
-        String upsertTopic = postgres
-                ? "INSERT INTO flowcast_topics (topic, epoch, newest_seq) VALUES (?, ?, ?) ON CONFLICT (topic) DO UPDATE "
-                        + "SET newest_seq = GREATEST(flowcast_topics.newest_seq, EXCLUDED.newest_seq)"
-                : "MERGE INTO flowcast_topics (topic, epoch, newest_seq) KEY (topic) VALUES (?, ?, ?)";
+        try {
+            if (postgres) {
+                writeInOneStatement(batches);
+            } else {
+                writeInOneTransaction(batches);
+            }
+        } catch (SQLException e) {
+            throw unavailable("refused a write", e);
+        }
+    }
+
+    /**
+     * PostgreSQL: one statement in autocommit, so one round trip, commit included ({@link PostgresWrite}). The
+     * publisher's 202 waits for it. The connection stays in the pool's autocommit, so handing it back costs no reset.
+     */
+    private void writeInOneStatement(List<StoredBatch> batches) throws SQLException {
+        PostgresWrite write = new PostgresWrite(batches, historySize);
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(PostgresWrite.SQL)) {
+            write.bind(c, s);
+            s.execute();
+        }
+    }
+
+    /**
+     * H2 (one node): a batch of each statement, then commit (H2 runs neither data-modifying CTEs nor
+     * {@code ON CONFLICT DO UPDATE}).
+     */
+    private void writeInOneTransaction(List<StoredBatch> batches) throws SQLException {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement events = c.prepareStatement(insertEvent);
-                 PreparedStatement topics = c.prepareStatement(upsertTopic);
+            try (PreparedStatement events = c.prepareStatement("MERGE INTO flowcast_events "
+                    + "(topic, seq, id, data, accepted_micros) KEY (topic, seq) VALUES (?, ?, ?, ?, ?)");
+                 PreparedStatement topics = c.prepareStatement(
+                         "MERGE INTO flowcast_topics (topic, epoch, newest_seq) KEY (topic) VALUES (?, ?, ?)");
                  PreparedStatement prune = c.prepareStatement(
                          "DELETE FROM flowcast_events WHERE topic = ? AND seq > ? AND seq <= ?")) {
                 for (StoredBatch batch : batches) {
@@ -168,8 +195,6 @@ public final class JdbcEventStore implements EventStore {
                 rollbackQuietly(c);
                 throw e;
             }
-        } catch (SQLException e) {
-            throw unavailable("refused a write", e);
         }
     }
 

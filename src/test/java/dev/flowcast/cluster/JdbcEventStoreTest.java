@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The JDBC store on a real H2 file database, and {@code persistent} topic history across a whole-cluster restart
  * (a Hazelcast member shut down and a new one started on the same store): seq continues, history readable, epoch
- * unchanged. PostgreSQL is exercised by {@code PersistentRestartIT}.
+ * unchanged. PostgreSQL (whose write is a different statement) is exercised by {@link JdbcEventStorePostgresTest}
+ * and {@code PersistentRestartIT}.
  */
 class JdbcEventStoreTest {
 

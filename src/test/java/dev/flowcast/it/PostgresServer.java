@@ -14,9 +14,9 @@ import java.util.stream.Stream;
  * A throw-away PostgreSQL server for tests (FACTS.md § PostgreSQL): Debian's binaries, a fresh data directory under
  * {@code /tmp}, its own port on 127.0.0.1, trust authentication, no system service. As root (CI) the server runs as
  * the {@code postgres} user, since {@code initdb} refuses root. {@code .ci/run} installs Debian's {@code postgresql}
- * when it is missing.
+ * when it is missing. Public for the store's own tests in {@code dev.flowcast.cluster}.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
@@ -29,7 +29,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** Makes a data directory and starts the server; waits until it accepts connections. */
-    static PostgresServer start() throws IOException, InterruptedException {
+    public static PostgresServer start() throws IOException, InterruptedException {
         String bin = findBin();
         Path dir = Files.createTempDirectory("flowcast-pg-");
         int port;
@@ -82,7 +82,7 @@ final class PostgresServer implements AutoCloseable {
         return Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip();
     }
 
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     }
 

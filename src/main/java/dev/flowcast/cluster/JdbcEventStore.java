@@ -157,7 +157,12 @@ public final class JdbcEventStore implements EventStore {
             try (PreparedStatement events = c.prepareStatement("MERGE INTO flowcast_events "
                     + "(topic, seq, id, data, accepted_micros) KEY (topic, seq) VALUES (?, ?, ?, ?, ?)");
                  PreparedStatement topics = c.prepareStatement(
-                         "MERGE INTO flowcast_topics (topic, epoch, newest_seq) KEY (topic) VALUES (?, ?, ?)");
+                         // as PostgreSQL's upsert: the first epoch stays, newest_seq never goes down (a late
+                         // batch written again after the store came back must not lower it)
+                         "MERGE INTO flowcast_topics t USING (VALUES (CAST(? AS VARCHAR(200)), CAST(? AS VARCHAR(16)), "
+                         + "CAST(? AS BIGINT))) AS s(topic, epoch, newest_seq) ON t.topic = s.topic "
+                         + "WHEN MATCHED THEN UPDATE SET newest_seq = GREATEST(t.newest_seq, s.newest_seq) "
+                         + "WHEN NOT MATCHED THEN INSERT (topic, epoch, newest_seq) VALUES (s.topic, s.epoch, s.newest_seq)");
                  PreparedStatement prune = c.prepareStatement(
                          "DELETE FROM flowcast_events WHERE topic = ? AND seq > ? AND seq <= ?")) {
                 for (StoredBatch batch : batches) {

@@ -71,6 +71,20 @@ class JdbcEventStoreTest {
     }
 
     @Test
+    void newestSeq_neverGoesDown_andTheFirstEpochIsKept_asOnPostgres() {
+        try (JdbcEventStore store = JdbcEventStore.open(url(), "sa", "", 2, 10)) {
+            List<Event> events = List.of(new Event("a", "t", "1", 10, 1), new Event("b", "t", "2", 11, 2),
+                    new Event("c", "t", "3", 12, 3));
+            store.write(List.of(new EventStore.StoredBatch("t", "first", events)));
+            store.write(List.of(new EventStore.StoredBatch("t", "second", events.subList(0, 2)))); // older, late
+            EventStore.StoredTopic loaded = store.load("t", 10).orElseThrow();
+            assertThat(loaded.newestSeq()).isEqualTo(3);
+            assertThat(loaded.epoch()).isEqualTo("first");
+            assertThat(loaded.entries()).extracting(HistoryEntry::seq).containsExactly(1L, 2L, 3L);
+        }
+    }
+
+    @Test
     void anUnreachableStore_isRefusedAtOpen_sayingWhy_withoutItsPassword() {
         assertThatThrownBy(() -> JdbcEventStore.open("jdbc:postgresql://127.0.0.1:1/flowcast?password=hidden-pw",
                 "flowcast", "secret-pw", 2, 10))

@@ -6,13 +6,8 @@
 # after `mvn -B package -DskipTests`; extra arguments go to every generator run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-pg=$(mktemp -d /tmp/flowcast-bench-pg.XXXXXX)
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | head -1)
-chown postgres "$pg"
-as_postgres() { su postgres -s /bin/sh -c "$*"; }
-as_postgres "$pgbin/initdb -D $pg -A trust -U postgres" >/dev/null
-as_postgres "$pgbin/pg_ctl -D $pg -l $pg/server.log -o '-p 55432 -k $pg -c listen_addresses=127.0.0.1' -w start" >/dev/null
-trap 'as_postgres "$pgbin/pg_ctl -D $pg -m fast -w stop" >/dev/null; rm -rf "$pg"' EXIT
+. bench/throwaway-pg.sh
+start_throwaway_pg 55432
 store=(FLOWCAST_STORE_URL=jdbc:postgresql://127.0.0.1:55432/postgres FLOWCAST_STORE_USER=postgres)
 args=(--clients=10 --topics=100 --rate=10000 --batch=10 --inflight=64 --warmup=20 "$@")
 run() { echo "=== $(date -u +%H:%M:%S) $*" >&2; env "$@" "${args[@]}" || echo "=== failed: $*" >&2; }

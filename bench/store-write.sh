@@ -5,12 +5,7 @@
 # [VARIANTS [CALLS [THREADS]]], default old,new,old,new 4000 2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pg=$(mktemp -d /tmp/flowcast-bench-pg.XXXXXX)
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | head -1)
-chown postgres "$pg"
-as_postgres() { su postgres -s /bin/sh -c "$*"; }
-as_postgres "$pgbin/initdb -D $pg -A trust -U postgres" >/dev/null
-as_postgres "$pgbin/pg_ctl -D $pg -l $pg/server.log -o '-p 55442 -k $pg -c listen_addresses=127.0.0.1' -w start" >/dev/null
-trap 'as_postgres "$pgbin/pg_ctl -D $pg -m fast -w stop" >/dev/null; rm -rf "$pg"' EXIT
+. bench/throwaway-pg.sh
+start_throwaway_pg 55442
 mvn -B -q -Pbench compile exec:exec@store \
     -Dstore.args="jdbc:postgresql://127.0.0.1:55442/postgres ${1:-old,new,old,new} ${2:-4000} ${3:-2}"

@@ -22,6 +22,8 @@ public final class Chunk {
     private final int frames;
     private final int bytes;
     private final long[] eventAcceptedMicros;
+    /** {@link #wireFrame()}, made by the first writer that needs it; a race only makes it twice. */
+    private volatile byte[] wireFrame;
 
     private Chunk(String text, int frames, long[] eventAcceptedMicros) {
         this.text = text;
@@ -62,6 +64,38 @@ public final class Chunk {
     /** The frames, one per line, without a trailing line break. */
     public String text() {
         return text;
+    }
+
+    /**
+     * The WebSocket frame that carries {@link #text()} as one message ({@link WireFrames#text}), made once and
+     * shared by every outbox this chunk is queued to. Never modified: the container may write the array itself.
+     */
+    byte[] wireFrame() {
+        byte[] frame = wireFrame;
+        if (frame == null) {
+            frame = WireFrames.text(text);
+            wireFrame = frame;
+        }
+        return frame;
+    }
+
+    /** The texts of {@code chunks[0..count)} as one message, joined with {@code \n} (contract §3). */
+    static String joinedText(Chunk[] chunks, int count) {
+        if (count == 1) {
+            return chunks[0].text;
+        }
+        int chars = count - 1;
+        for (int i = 0; i < count; i++) {
+            chars += chunks[i].text.length();
+        }
+        StringBuilder message = new StringBuilder(chars);
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                message.append('\n');
+            }
+            message.append(chunks[i].text);
+        }
+        return message.toString();
     }
 
     /** How many frames (lines) it holds. */

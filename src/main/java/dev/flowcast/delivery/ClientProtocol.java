@@ -44,7 +44,9 @@ final class ClientProtocol {
         switch (connection.rate().onFrame(nowNanos)) {
             case ALLOW -> handle(connection, text);
             case REFUSE -> refuseRate(connection, text);
-            case CLOSE -> connection.outbox().closeNow(Outbox.SLOW_CONSUMER_CODE, RATE_LIMITED_REASON);
+            // after the rate_limited errors already queued: the client learns why (contract §3); a client that
+            // does not read either is dropped by the housekeeping's abort deadline
+            case CLOSE -> connection.outbox().closeAfterFlush(Outbox.SLOW_CONSUMER_CODE, RATE_LIMITED_REASON);
             default -> throw new AssertionError();
         }
     }

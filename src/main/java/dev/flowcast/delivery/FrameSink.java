@@ -16,6 +16,16 @@ public interface FrameSink {
      */
     void sendAsync(String message, Consumer<Throwable> done);
 
+    /**
+     * Starts writing {@code chunks[0..count)} as one message, their texts joined with {@code \n} (contract §3);
+     * {@code done} as for {@link #sendAsync(String, Consumer)}. The array is the caller's again once this returns.
+     * A sink that can write a chunk's ready-made {@link Chunk#wireFrame frame} overrides this; the others send the
+     * joined text.
+     */
+    default void sendAsync(Chunk[] chunks, int count, Consumer<Throwable> done) {
+        sendAsync(Chunk.joinedText(chunks, count), done);
+    }
+
     /** Sends a WebSocket ping (an empty payload); best effort. */
     void ping();
 

@@ -57,6 +57,12 @@ final class Housekeeping implements Runnable {
     void tick(long now) {
         java.time.Instant instant = clock.instant();
         for (Connection connection : registry.connections()) {
+            if (connection.outbox().isClosedByServer()) {
+                // this side is closing it (after its queued frames, or waiting for the client's close frame):
+                // that may never finish; the abort deadline below bounds it
+                registry.closingSince(connection, now);
+                continue;
+            }
             if (!connection.isOpen()) {
                 continue;
             }

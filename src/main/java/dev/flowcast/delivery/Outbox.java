@@ -228,7 +228,7 @@ public final class Outbox {
      * thread, after {@link WriteScheduler#schedule}.
      */
     public void writeNext() {
-        String message;
+        int count = 0;
         boolean closeNow = false;
         synchronized (this) {
             scheduled = false;
@@ -240,22 +240,25 @@ public final class Outbox {
                     closed = true;
                     closeNow = true;
                 }
-                message = null;
             } else {
-                message = takeMessageLocked();
+                count = takeMessageLocked();
                 writing = true;
                 writingSinceNanos = System.nanoTime();
             }
         }
         if (closeNow) {
             sink.close(pendingCloseCode, pendingCloseReason);
-        } else if (message != null) {
-            sink.sendAsync(message, this::completed);
+        } else if (count > 0) {
+            // outside the lock, yet safe: while `writing` is set, nothing rewrites inFlight
+            sink.sendAsync(inFlight, count, this::completed);
         }
     }
 
-    /** Packs waiting chunks into one message, one frame per line. Caller holds the lock. */
-    private String takeMessageLocked() {
+    /**
+     * Moves the waiting chunks that fit one message ({@link #MAX_MESSAGE_CHARS}) to {@code inFlight}; returns how
+     * many. Caller holds the lock.
+     */
+    private int takeMessageLocked() {
         Chunk first = pending.pollFirst();
         int count = 1;
         int chars = first.text().length();
@@ -275,17 +278,7 @@ public final class Outbox {
         inFlightCount = count;
         pendingFrames -= frames;
         pendingBytes -= bytes;
-        if (count == 1) {
-            return first.text();
-        }
-        StringBuilder message = new StringBuilder(chars);
-        for (int i = 0; i < count; i++) {
-            if (i > 0) {
-                message.append('\n');
-            }
-            message.append(inFlight[i].text());
-        }
-        return message.toString();
+        return count;
     }
 
     private void completed(Throwable failure) {

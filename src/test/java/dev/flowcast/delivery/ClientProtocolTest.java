@@ -82,6 +82,22 @@ class ClientProtocolTest {
     }
 
     @Test
+    void theRateLimitClose_waitsForTheErrorsAlreadyQueued_soTheClientLearnsWhy() {
+        ProtocolFixture.Client client = fixture.connect("a", null, 10, false); // a socket that writes when told
+        for (int i = 0; i < 100 && client.sink().closeCode == null; i++) {
+            client.send("{\"type\":\"ping\"}", 0, fixture.protocol);
+        }
+        assertThat(client.sink().closeCode).as("closed before its queued frames were written").isNull();
+        assertThat(client.connection().outbox().isClosedByServer()).as("the close is decided").isTrue();
+        while (!client.sink().waiting.isEmpty()) {
+            client.sink().completeNext();
+        }
+        assertThat(client.sink().frames()).anyMatch(f -> f.contains("\"code\":\"rate_limited\""));
+        assertThat(client.sink().closeCode).isEqualTo(1008);
+        assertThat(client.sink().closeReason).isEqualTo("rate limited");
+    }
+
+    @Test
     void whenTheFanOutQueueIsFull_aSubscribeIsAnsweredUnavailable_atOnce() {
         fixture.close();
         fixture = new ProtocolFixture(1, 1, 10, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));

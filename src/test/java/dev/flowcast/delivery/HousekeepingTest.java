@@ -49,6 +49,19 @@ class HousekeepingTest {
     }
 
     @Test
+    void aCloseWaitingForWritesThatNeverFinish_isAbortedAfterTheDeadline() {
+        ProtocolFixture.Client client = fixture.connect("a", null, 1000, false); // the peer never reads
+        client.connection().send("{\"type\":\"pong\"}"); // a write that never completes
+        client.connection().outbox().closeAfterFlush(1008, "rate limited");
+        housekeeping.tick(SECOND);
+        assertThat(client.sink().closeCode).isNull(); // still waiting for its write
+        housekeeping.tick(SECOND + Housekeeping.ABORT_AFTER_NANOS - 1);
+        assertThat(client.sink().aborted).isFalse();
+        housekeeping.tick(SECOND + Housekeeping.ABORT_AFTER_NANOS);
+        assertThat(client.sink().aborted).isTrue();
+    }
+
+    @Test
     void aConnectionThatAnswers_isNeverClosed() {
         ProtocolFixture.Client client = fixture.connect("a");
         for (long t = 0; t <= 300; t += 5) {

@@ -52,7 +52,12 @@ final class ProtocolFixture implements AutoCloseable {
 
     /** A registered connection whose socket completes every write at once. */
     Client connect(String id, TokenCheck.Valid connectToken, int framesPerSecond) {
-        RecordingSink sink = new RecordingSink(true);
+        return connect(id, connectToken, framesPerSecond, true);
+    }
+
+    /** A registered connection; {@code fastSocket} false: each write waits for {@link RecordingSink#completeNext}. */
+    Client connect(String id, TokenCheck.Valid connectToken, int framesPerSecond, boolean fastSocket) {
+        RecordingSink sink = new RecordingSink(fastSocket);
         Outbox outbox = new Outbox(sink, 1000, 1 << 20, DeliveryObserver.NONE, writer);
         Connection connection = new Connection(id, registry.nextSerial(), outbox, connectToken,
                 new FrameRateLimiter(framesPerSecond, 0), 0);

@@ -1,0 +1,146 @@
+package dev.flowcast.delivery;
+
+import jakarta.websocket.RemoteEndpoint;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.glassfish.tyrus.spi.CompletionHandler;
+import org.glassfish.tyrus.spi.Writer;
+
+/**
+ * Writes ready-made WebSocket frames ({@link Chunk#wireFrame}) straight to a Tyrus connection's writer, so a chunk
+ * queued to a thousand subscribers is encoded once, not a thousand times.
+ *
+ * <p>Why: every {@code sendText} makes Tyrus encode the message for that one client — a new UTF-8 encoder, a byte
+ * array three times the text, the JDK's general encoding loop, then a trimming copy — 3–15 % of the server's CPU at
+ * the maximum-rate benchmark, and nearly all of it in runs where clients fell behind and messages grew
+ * (docs/benchmarks.md, "Fifth pass"). The frame a chunk becomes is the same for every client (server frames are
+ * not masked), so Flowcast builds it once ({@link WireFrames}) and hands the bytes to the {@code Writer} under
+ * Tyrus' protocol handler — where Tyrus' own {@code sendText} ends up after framing. The writer serialises its
+ * callers, so these frames never interleave with the pings, pongs and close frames Tyrus writes itself.
+ *
+ * <p>What it skips of {@code sendText}: the connected check (done here too), the fragment check (Flowcast never
+ * sends fragments), extensions (none is configured, and an uncompressed message is always allowed), and Tyrus'
+ * per-frame monitoring hook (off). Found by reflection ({@code asyncRemote.webSocket.protocolHandler.writer}, as
+ * {@link SocketAborter} does); any other server, or a Tyrus that looks different, gets {@code null} and the portable
+ * text send.
+ *
+ * <p>Thread-safe: the writer is; {@link #write} may be called from any thread.
+ */
+final class RawFrameWriter {
+
+    private static final Logger LOG = Logger.getLogger(RawFrameWriter.class.getName());
+    /** Which way messages leave is said once per server run (BundleIT reads it). */
+    private static final AtomicBoolean TOLD = new AtomicBoolean();
+
+    private final Writer writer;
+    private final MethodHandle isConnected;
+
+    private RawFrameWriter(Writer writer, MethodHandle isConnected) {
+        this.writer = writer;
+        this.isConnected = isConnected;
+    }
+
+    /**
+     * The raw writer under a Tyrus remote, or null when its inside looks different. Call only on Tyrus: loading this
+     * class elsewhere fails to link ({@link SessionFrameSink} checks first).
+     */
+    static RawFrameWriter of(RemoteEndpoint.Async remote) {
+        if (!remote.getClass().getName().startsWith("org.glassfish.tyrus.")) {
+            return null;
+        }
+        try {
+            Object webSocket = field(remote, "webSocket");
+            Object protocolHandler = field(webSocket, "protocolHandler");
+            if (!(field(protocolHandler, "writer") instanceof Writer writer)) {
+                return null; // not wired yet, or another Tyrus: the text path
+            }
+            MethodHandle connected = MethodHandles.publicLookup()
+                    .findVirtual(webSocket.getClass(), "isConnected", MethodType.methodType(boolean.class))
+                    .bindTo(webSocket);
+            if (TOLD.compareAndSet(false, true)) {
+                LOG.info("WebSocket messages leave as frames encoded once per chunk, written to Tyrus' "
+                        + writer.getClass().getSimpleName());
+            }
+            return new RawFrameWriter(writer, connected);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // LinkageError: the server's Tyrus SPI is not visible to the application, or is not the one compiled for
+            if (TOLD.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "this Tyrus (" + remote.getClass().getName() + ") does not let Flowcast write "
+                        + "ready-made frames: every message is encoded again for each client, which costs CPU", e);
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Starts writing {@code frame} (a whole WebSocket frame); {@code done} is called exactly once, with null when
+     * the bytes went to the socket or with the failure, on this thread or on the container's once the socket drains.
+     * The array is never modified, and must not be by the caller either: the container may queue it as it is.
+     */
+    void write(byte[] frame, Consumer<Throwable> done) {
+        if (!connected()) {
+            done.accept(new IllegalStateException("the WebSocket is not connected"));
+            return;
+        }
+        writer.write(ByteBuffer.wrap(frame), new Completion(done));
+    }
+
+    private boolean connected() {
+        try {
+            return (boolean) isConnected.invokeExact();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable checked) {
+            throw new IllegalStateException(checked);
+        }
+    }
+
+    private static Object field(Object target, String name) throws ReflectiveOperationException {
+        if (target == null) {
+            throw new NoSuchFieldException("no object to read " + name + " from");
+        }
+        for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
+            try {
+                Field field = type.getDeclaredField(name);
+                field.setAccessible(true);
+                return field.get(target);
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            }
+        }
+        throw new NoSuchFieldException(target.getClass().getName() + "." + name);
+    }
+
+    /** Tyrus calls exactly one of these, once; each hands the outcome to the outbox. */
+    private static final class Completion extends CompletionHandler<ByteBuffer> {
+
+        private final Consumer<Throwable> done;
+
+        Completion(Consumer<Throwable> done) {
+            this.done = done;
+        }
+
+        @Override
+        public void completed(ByteBuffer result) {
+            done.accept(null);
+        }
+
+        @Override
+        public void failed(Throwable throwable) {
+            done.accept(throwable);
+        }
+
+        @Override
+        public void cancelled() {
+            done.accept(new CancellationException("the container cancelled the write"));
+        }
+    }
+}

@@ -7,6 +7,7 @@ import dev.flowcast.auth.TopicPatterns;
 import dev.flowcast.cluster.EventBus;
 import dev.flowcast.cluster.HistoryReader;
 import dev.flowcast.config.Settings;
+import dev.flowcast.metrics.DeliveryMeter;
 import dev.flowcast.metrics.FlowcastMetrics;
 import dev.flowcast.metrics.MetricNames;
 import dev.flowcast.stage.DrainReport;
@@ -71,7 +72,7 @@ public class Delivery {
     public void start(ThreadFactory threads, ScheduledExecutorService scheduler, HistoryReader history, EventBus bus) {
         verifier = new TokenVerifier(settings.authSecret());
         TopicAuthorizer authorizer = new TopicAuthorizer(TopicPatterns.parseCommaList(settings.publicTopics()), verifier);
-        observer = new MetricsObserver(metrics);
+        observer = new MetricsObserver(metrics, metrics.deliveryMeter());
         registry = new ConnectionRegistry(settings.clientMaxConnections());
         FanOutStage stage = new FanOutStage(settings.queueCapacity(), settings.stageWorkers(), threads, history,
                 observer);
@@ -243,11 +244,12 @@ public class Delivery {
     }
 
     /** Counts deliveries (with their latency), cuts and gaps in the application metrics. */
-    private record MetricsObserver(FlowcastMetrics metrics) implements DeliveryObserver {
+    /** Per delivery, the meter itself (not the bean's proxy: {@link DeliveryMeter}); the rare events, the bean. */
+    private record MetricsObserver(FlowcastMetrics metrics, DeliveryMeter meter) implements DeliveryObserver {
         @Override
         public void delivered(Chunk chunk, long nowMicros) {
             for (int i = 0, n = chunk.events(); i < n; i++) {
-                metrics.delivered(nowMicros - chunk.eventAcceptedMicros(i));
+                meter.delivered(nowMicros - chunk.eventAcceptedMicros(i));
             }
         }
 

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  *
  * <p>Threading: every method is thread-safe. The hot-path ones ({@link #delivered(long)}, called once per event per
  * client) do one {@code LongAdder} increment and one wait-free HdrHistogram record, nothing else: no MicroProfile
- * call, no allocation. Gauges are registered a few times at start; a gauge registered again under the same name and
+ * call, no allocation; the writers call them on the {@link DeliveryMeter}, past the CDI proxy. Gauges are registered a few times at start; a gauge registered again under the same name and
  * tags replaces the first, so their number stays bounded by the distinct ids.
  */
 @ApplicationScoped
@@ -32,11 +32,10 @@ public class FlowcastMetrics {
 
     private final LongAdder accepted = new LongAdder();
     private final LongAdder rejected = new LongAdder();
-    private final LongAdder delivered = new LongAdder();
     private final LongAdder gaps = new LongAdder();
     private final LongAdder clientsCut = new LongAdder();
     private final Map<OverflowPolicy, LongAdder> dropped = new EnumMap<>(OverflowPolicy.class);
-    private final LatencyRecorder latency = new LatencyRecorder();
+    private final DeliveryMeter deliveries = new DeliveryMeter();
     private final Map<String, MetricGauge> gauges = new ConcurrentHashMap<>();
 
     public FlowcastMetrics() {
@@ -60,18 +59,22 @@ public class FlowcastMetrics {
         }
     }
 
-    /** One event written to one client, {@code latencyMicros} after it was accepted. Hot path: wait-free. */
+    /** One event written to one client, {@code latencyMicros} after it was accepted ({@link DeliveryMeter}). */
     public void delivered(long latencyMicros) {
-        delivered.increment();
-        latency.record(latencyMicros);
+        deliveries.delivered(latencyMicros);
     }
 
-    /** {@code count} deliveries with the same latency (one frame written to several clients). Hot path: wait-free. */
+    /** {@code count} deliveries with the same latency (one frame written to several clients). */
     public void delivered(int count, long latencyMicros) {
-        if (count > 0) {
-            delivered.add(count);
-            latency.record(latencyMicros, count);
-        }
+        deliveries.delivered(count, latencyMicros);
+    }
+
+    /**
+     * The delivery meter itself. Hot-path callers (once per event per client) take it once and call it directly,
+     * not through this bean's client proxy; see {@link DeliveryMeter} for why.
+     */
+    public DeliveryMeter deliveryMeter() {
+        return deliveries;
     }
 
     public void gaps(long count) {
@@ -120,7 +123,7 @@ public class FlowcastMetrics {
     }
 
     public long deliveredCount() {
-        return delivered.sum();
+        return deliveries.count();
     }
 
     public long gapsCount() {
@@ -147,6 +150,6 @@ public class FlowcastMetrics {
 
     /** Delivery latency: the recent window for /api/stats, every value once for the exporters. */
     public LatencyRecorder recentLatency() {
-        return latency;
+        return deliveries.latency();
     }
 }

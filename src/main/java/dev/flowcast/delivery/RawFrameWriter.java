@@ -1,10 +1,11 @@
 package dev.flowcast.delivery;
 
+import static dev.flowcast.delivery.ContainerInternals.field;
+
 import jakarta.websocket.RemoteEndpoint;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -101,22 +102,6 @@ final class RawFrameWriter {
         } catch (Throwable checked) {
             throw new IllegalStateException(checked);
         }
-    }
-
-    private static Object field(Object target, String name) throws ReflectiveOperationException {
-        if (target == null) {
-            throw new NoSuchFieldException("no object to read " + name + " from");
-        }
-        for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
-            try {
-                Field field = type.getDeclaredField(name);
-                field.setAccessible(true);
-                return field.get(target);
-            } catch (NoSuchFieldException e) {
-                // look in the superclass
-            }
-        }
-        throw new NoSuchFieldException(target.getClass().getName() + "." + name);
     }
 
     /** Tyrus calls exactly one of these, once; each hands the outcome to the outbox. */

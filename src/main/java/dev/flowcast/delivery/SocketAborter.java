@@ -1,9 +1,10 @@
 package dev.flowcast.delivery;
 
+import static dev.flowcast.delivery.ContainerInternals.call;
+import static dev.flowcast.delivery.ContainerInternals.field;
+
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -95,37 +96,5 @@ final class SocketAborter {
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.FINE, "abort of a WebSocket connection failed; it may be gone already", e);
         }
-    }
-
-    private static Object field(Object target, String name) throws ReflectiveOperationException {
-        if (target == null) {
-            throw new NoSuchFieldException("no object to read " + name + " from");
-        }
-        for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
-            try {
-                Field field = type.getDeclaredField(name);
-                field.setAccessible(true);
-                return field.get(target);
-            } catch (NoSuchFieldException e) {
-                // look in the superclass
-            }
-        }
-        throw new NoSuchFieldException(target.getClass().getName() + "." + name);
-    }
-
-    private static Object call(Object target, String name) throws ReflectiveOperationException {
-        if (target == null) {
-            throw new NoSuchMethodException("no object to call " + name + "() on");
-        }
-        for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
-            try {
-                Method method = type.getDeclaredMethod(name);
-                method.setAccessible(true);
-                return method.invoke(target);
-            } catch (NoSuchMethodException e) {
-                // look in the superclass
-            }
-        }
-        throw new NoSuchMethodException(target.getClass().getName() + "." + name + "()");
     }
 }

@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -43,10 +44,18 @@ final class RawFrameWriter {
 
     private final Writer writer;
     private final MethodHandle isConnected;
+    /** {@code TyrusWebSocket.state}, to mark the connection closing when Flowcast sends the close frame; or null. */
+    private final AtomicReference<Object> state;
+    private final Object connectedState;
+    private final Object closingState;
 
-    private RawFrameWriter(Writer writer, MethodHandle isConnected) {
+    private RawFrameWriter(Writer writer, MethodHandle isConnected, AtomicReference<Object> state,
+            Object connectedState, Object closingState) {
         this.writer = writer;
         this.isConnected = isConnected;
+        this.state = state;
+        this.connectedState = connectedState;
+        this.closingState = closingState;
     }
 
     /**
@@ -70,7 +79,13 @@ final class RawFrameWriter {
                 LOG.info("WebSocket messages leave as frames encoded once per chunk, written to Tyrus' "
                         + writer.getClass().getSimpleName());
             }
-            return new RawFrameWriter(writer, connected);
+            Object state;
+            try {
+                state = field(webSocket, "state");
+            } catch (ReflectiveOperationException e) {
+                state = null; // frames yes, closes through the session
+            }
+            return withState(writer, connected, state);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             // LinkageError: the server's Tyrus SPI is not visible to the application, or is not the one compiled for
             if (TOLD.compareAndSet(false, true)) {
@@ -92,6 +107,52 @@ final class RawFrameWriter {
             return;
         }
         writer.write(ByteBuffer.wrap(frame), new Completion(done));
+    }
+
+    /**
+     * Starts the close handshake: marks Tyrus' side of the connection closing, then writes the close frame behind
+     * everything already written. Tyrus keeps reading; when the client's close frame arrives it finds its side
+     * closing, so it does not answer with a second close frame (browsers fail a connection that receives a frame
+     * after the close: 1006), calls the endpoint's {@code onClose} and closes the TCP connection, its input drained.
+     *
+     * @return false when Tyrus' state could not be reached: the caller closes the session instead. True also when
+     *         the connection was already closing (nothing to do).
+     */
+    boolean close(int code, String reason) {
+        if (state == null) {
+            return false;
+        }
+        if (state.compareAndSet(connectedState, closingState)) {
+            write(WireFrames.close(code, reason), failure -> {
+                // nothing to do: a socket that cannot take the close frame is aborted at the housekeeping's deadline
+            });
+        }
+        return true;
+    }
+
+    /**
+     * For a close started by {@link #close} that the client never answered: puts Tyrus' side back to connected, so
+     * that {@code Session.close} (which the caller then calls) ends the session the usual way, with the endpoint's
+     * {@code onClose}. Without it nothing would ever end the session. Returns whether it did.
+     */
+    boolean reopenForSessionClose() {
+        return state != null && state.compareAndSet(closingState, connectedState);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static RawFrameWriter withState(Writer writer, MethodHandle connected, Object stateField) {
+        if (stateField instanceof AtomicReference<?> reference && reference.get() instanceof Enum<?> current) {
+            try {
+                Class<? extends Enum> type = current.getDeclaringClass();
+                Object connectedState = Enum.valueOf(type, "CONNECTED");
+                Object closingState = Enum.valueOf(type, "CLOSING");
+                return new RawFrameWriter(writer, connected, (AtomicReference<Object>) reference, connectedState,
+                        closingState);
+            } catch (IllegalArgumentException e) {
+                // another Tyrus: frames yes, closes through the session
+            }
+        }
+        return new RawFrameWriter(writer, connected, null, null, null);
     }
 
     private boolean connected() {

@@ -138,10 +138,10 @@ final class SessionFrameSink implements FrameSink {
     /**
      * On Tyrus, writes the close frame itself, behind every frame already written, and leaves the connection open
      * until the client answers with its own close frame; Tyrus then ends the session (calling the endpoint's
-     * {@code onClose}) and closes the TCP connection. Why not {@code Session.close}: Tyrus closes the TCP connection
+     * {@code onClose}) and closes the TCP connection ({@link RawFrameWriter#close}). Why not {@code Session.close}: Tyrus closes the TCP connection
      * right after queueing its close frame, and a client that is still sending (a flooder being closed for its rate)
      * has unread bytes on the server's socket, so the kernel resets the connection and the close frame and what was
-     * written before it are lost (HostileClientsIT saw 1006 instead of 1008). A client that never answers is dropped
+     * written before it are lost (HostileClientsIT's flooder saw a reset instead of 1008). A client that never answers is dropped
      * by the housekeeping's abort deadline, as any close this side starts.
      *
      * <p>Elsewhere, {@code Session.close} on the calling thread: Tyrus queues the close frame on the connection's
@@ -160,13 +160,12 @@ final class SessionFrameSink implements FrameSink {
             if (frames != null) {
                 ClassLoader previous = isolateContextLoader();
                 try {
-                    frames.write(WireFrames.close(code, reason), failure -> {
-                        // nothing to do: a socket that cannot take the close frame is aborted at the deadline
-                    });
+                    if (frames.close(code, reason)) {
+                        return;
+                    }
                 } finally {
                     restoreContextLoader(previous);
                 }
-                return;
             }
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
         } catch (IOException | RuntimeException e) {
@@ -176,6 +175,15 @@ final class SessionFrameSink implements FrameSink {
 
     @Override
     public void abort() {
+        RawFrameWriter frames = raw;
+        if (frames != null && frames.reopenForSessionClose()) {
+            // our close frame went unanswered: end the session through Tyrus (endpoint's onClose), then drop the socket
+            try {
+                session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "close not answered"));
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "close of session " + session.getId() + " failed; the socket is gone", e);
+            }
+        }
         Runnable handle = abort;
         if (handle == null) {
             handle = aborter.handleFor(session, remote); // never sent anything: a late look-up, best effort

@@ -59,13 +59,10 @@ final class RawFrameWriter {
     }
 
     /**
-     * The raw writer under a Tyrus remote, or null when its inside looks different. Call only on Tyrus: loading this
-     * class elsewhere fails to link ({@link SessionFrameSink} checks first).
+     * The raw writer under a Tyrus remote, or null when its inside looks different. Call only with a Tyrus remote:
+     * loading this class elsewhere fails to link ({@link SessionFrameSink} checks first).
      */
     static RawFrameWriter of(RemoteEndpoint.Async remote) {
-        if (!remote.getClass().getName().startsWith("org.glassfish.tyrus.")) {
-            return null;
-        }
         try {
             Object webSocket = field(remote, "webSocket");
             Object protocolHandler = field(webSocket, "protocolHandler");

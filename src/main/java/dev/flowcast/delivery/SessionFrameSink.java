@@ -138,11 +138,12 @@ final class SessionFrameSink implements FrameSink {
     /**
      * On Tyrus, writes the close frame itself, behind every frame already written, and leaves the connection open
      * until the client answers with its own close frame; Tyrus then ends the session (calling the endpoint's
-     * {@code onClose}) and closes the TCP connection ({@link RawFrameWriter#close}). Why not {@code Session.close}: Tyrus closes the TCP connection
-     * right after queueing its close frame, and a client that is still sending (a flooder being closed for its rate)
-     * has unread bytes on the server's socket, so the kernel resets the connection and the close frame and what was
-     * written before it are lost (HostileClientsIT's flooder saw a reset instead of 1008). A client that never answers is dropped
-     * by the housekeeping's abort deadline, as any close this side starts.
+     * {@code onClose}) and closes the TCP connection ({@link RawFrameWriter#close}). Why not {@code Session.close}:
+     * Tyrus closes the TCP connection right after queueing its close frame, and a client that is still sending (a
+     * flooder being closed for its rate) has unread bytes on the server's socket, so the kernel resets the
+     * connection and the close frame and what was written before it are lost (HostileClientsIT's flooder saw a
+     * reset instead of 1008). A client that never answers is dropped by the housekeeping's abort deadline
+     * ({@link #abort}), as any close this side starts.
      *
      * <p>Elsewhere, {@code Session.close} on the calling thread: Tyrus queues the close frame on the connection's
      * non-blocking write queue, so a stuck socket does not block the caller. (Handing the close to a managed
@@ -151,26 +152,25 @@ final class SessionFrameSink implements FrameSink {
      */
     @Override
     public void close(int code, String reason) {
-        try {
-            if (!session.isOpen()) {
-                return;
-            }
-            lookUpSenders();
-            RawFrameWriter frames = raw;
-            if (frames != null) {
-                ClassLoader previous = isolateContextLoader();
-                try {
-                    if (frames.close(code, reason)) {
-                        return;
-                    }
-                } finally {
-                    restoreContextLoader(previous);
-                }
-            }
-            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "close of session " + session.getId() + " failed; the socket is gone", e);
+        if (!session.isOpen()) {
+            return;
         }
+        lookUpSenders();
+        RawFrameWriter frames = raw;
+        if (frames != null) {
+            ClassLoader previous = isolateContextLoader();
+            try {
+                if (frames.close(code, reason)) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "close of session " + session.getId() + " failed; the socket is gone", e);
+                return;
+            } finally {
+                restoreContextLoader(previous);
+            }
+        }
+        closeSession(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
     }
 
     @Override
@@ -178,16 +178,20 @@ final class SessionFrameSink implements FrameSink {
         RawFrameWriter frames = raw;
         if (frames != null && frames.reopenForSessionClose()) {
             // our close frame went unanswered: end the session through Tyrus (endpoint's onClose), then drop the socket
-            try {
-                session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "close not answered"));
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.FINE, "close of session " + session.getId() + " failed; the socket is gone", e);
-            }
+            closeSession(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "close not answered"));
         }
         Runnable handle = abort;
         if (handle == null) {
             handle = aborter.handleFor(session, remote); // never sent anything: a late look-up, best effort
         }
         handle.run();
+    }
+
+    private void closeSession(CloseReason reason) {
+        try {
+            session.close(reason);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "close of session " + session.getId() + " failed; the socket is gone", e);
+        }
     }
 }

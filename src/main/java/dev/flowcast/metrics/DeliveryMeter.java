@@ -23,14 +23,6 @@ public final class DeliveryMeter {
         latency.record(latencyMicros);
     }
 
-    /** {@code count} deliveries with the same latency (one frame written to several clients). */
-    public void delivered(int count, long latencyMicros) {
-        if (count > 0) {
-            delivered.add(count);
-            latency.record(latencyMicros, count);
-        }
-    }
-
     long count() {
         return delivered.sum();
     }

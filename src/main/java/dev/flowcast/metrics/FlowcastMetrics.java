@@ -18,9 +18,9 @@ import java.util.function.Supplier;
  * synced by the stats tick), else the WAR's own Prometheus endpoint ({@link PrometheusServlet}). Plain Java on
  * purpose: no server API, so the WAR deploys on servers without MicroProfile Metrics.
  *
- * <p>Threading: every method is thread-safe. The hot-path ones ({@link #delivered(long)}, called once per event per
- * client) do one {@code LongAdder} increment and one wait-free HdrHistogram record, nothing else: no MicroProfile
- * call, no allocation; the writers call them on the {@link DeliveryMeter}, past the CDI proxy. Gauges are registered a few times at start; a gauge registered again under the same name and
+ * <p>Threading: every method is thread-safe. The hot path (a delivery, once per event per client) is the
+ * {@link DeliveryMeter}, which the writers hold directly, past the CDI proxy: one {@code LongAdder} increment and
+ * one wait-free HdrHistogram record, nothing else: no MicroProfile call, no allocation. Gauges are registered a few times at start; a gauge registered again under the same name and
  * tags replaces the first, so their number stays bounded by the distinct ids.
  */
 @ApplicationScoped
@@ -57,16 +57,6 @@ public class FlowcastMetrics {
         if (counter != null) {
             counter.increment();
         }
-    }
-
-    /** One event written to one client, {@code latencyMicros} after it was accepted ({@link DeliveryMeter}). */
-    public void delivered(long latencyMicros) {
-        deliveries.delivered(latencyMicros);
-    }
-
-    /** {@code count} deliveries with the same latency (one frame written to several clients). */
-    public void delivered(int count, long latencyMicros) {
-        deliveries.delivered(count, latencyMicros);
     }
 
     /**

@@ -40,12 +40,13 @@ class PrometheusTextTest {
 
     @Test
     void theTimerCountsEveryDelivery_atOnce_withItsSumAndQuantilesInSeconds() {
-        DeliveryMeter meter = metrics.deliveryMeter(); // what the socket writers hold: the same counts
-        for (int i = 0; i < 50; i++) {
-            metrics.delivered(2_000); // 2 ms
-            meter.delivered(2_000);
+        DeliveryMeter meter = metrics.deliveryMeter(); // what the socket writers hold
+        for (int i = 0; i < 100; i++) {
+            meter.delivered(2_000); // 2 ms
         }
-        metrics.delivered(50, 4_000); // 50 deliveries of one frame, 4 ms
+        for (int i = 0; i < 50; i++) {
+            meter.delivered(4_000); // 4 ms
+        }
 
         String text = PrometheusText.render(metrics, 0);
 

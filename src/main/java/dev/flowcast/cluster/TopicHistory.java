@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -68,6 +69,12 @@ public final class TopicHistory implements HistoryReader {
     private final long ttlMicros;
     private final EventStore store;
     private volatile String clusterEpoch;
+    /**
+     * Batch ids, unique in the cluster and across restarts without a random number per append (SecureRandom was
+     * 3 % of the ingest workers' CPU): a random prefix per instance, then a count.
+     */
+    private final String batchIdPrefix = UUID.randomUUID() + "/";
+    private final AtomicLong batchCount = new AtomicLong();
 
     /**
      * @param store the {@code persistent} store, or null in {@code memory} and {@code replicated} mode
@@ -119,14 +126,20 @@ public final class TopicHistory implements HistoryReader {
      * Numbers and stores several topics' batches: one entry-processor call per shard touched (at most
      * {@value #SHARDS_PER_BUS_PARTITION} for topics of one bus partition), all in flight at once.
      *
+     * <p>The calls carry no epochs: a topic whose log exists (every append but a topic's first, or the first after
+     * its partition was lost) needs none, and choosing one costs a replicated-map look-up and a digest or a random
+     * number (18 % of the ingest workers' CPU when it was done for every topic of every append,
+     * docs/profiles/replicated-sequencer-epochs.txt). Topics the shards answer without a log get their epoch now
+     * (or are read back from the store) and are appended by a second call per shard, with the same batch id.
+     *
      * @param batches unnumbered events per topic, each list in accept order
      * @return per topic, in the given order, the numbered batch or the failure that stopped it
      */
     public Map<String, Outcome> append(Map<String, List<Event>> batches) {
-        String batchId = UUID.randomUUID().toString();
+        String batchId = batchIdPrefix + Long.toString(batchCount.incrementAndGet(), Character.MAX_RADIX);
         Map<String, Map<String, TopicLogOps.TopicBatch>> byShard = new LinkedHashMap<>();
         batches.forEach((topic, events) -> byShard.computeIfAbsent(shardOf(topic), shard -> new LinkedHashMap<>())
-                .put(topic, topicBatch(topic, events)));
+                .put(topic, unnumbered(events)));
         Map<String, TopicLogOps.Append> ops = new HashMap<>();
         Map<String, CompletableFuture<LogAnswers>> calls = new HashMap<>();
         byShard.forEach((shard, topics) -> {
@@ -134,27 +147,72 @@ public final class TopicHistory implements HistoryReader {
             ops.put(shard, op);
             calls.put(shard, submit(shard, op));
         });
-        Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        batches.forEach((topic, events) -> {
-            String shard = shardOf(topic);
-            try {
-                LogAnswer answer = await(calls.get(shard)).of(topic);
-                if (!answer.exists()) {
-                    // persistent mode, no log in the cluster: read it back from the store, then append again
-                    // (same batch id, so an append that did land meanwhile is not repeated)
-                    loadFromStore(topic);
-                    String epoch = firstEpoch(requireStarted(), topic);
-                    answer = await(submit(shard, ops.get(shard).creating(topic, epoch))).of(topic);
+        Map<String, LogAnswer> answers = new HashMap<>();
+        Map<String, RuntimeException> failures = new HashMap<>();
+        collect(byShard, calls, answers, failures);
+
+        Map<String, Map<String, String>> newLogs = new LinkedHashMap<>(); // shard -> topic -> epoch of its new log
+        answers.forEach((topic, answer) -> {
+            if (!answer.exists()) {
+                try {
+                    newLogs.computeIfAbsent(shardOf(topic), shard -> new LinkedHashMap<>()).put(topic, epochOfNewLog(topic));
+                } catch (RuntimeException e) {
+                    failures.put(topic, e);
                 }
-                if (answer.created() && store == null) {
-                    seen.put(topic, Boolean.TRUE);
-                }
-                outcomes.put(topic, Outcome.ok(numbered(topic, answer, events)));
-            } catch (RuntimeException e) {
-                outcomes.put(topic, Outcome.failed(e));
             }
         });
+        if (!newLogs.isEmpty()) {
+            Map<String, Map<String, TopicLogOps.TopicBatch>> creatingByShard = new LinkedHashMap<>();
+            Map<String, CompletableFuture<LogAnswers>> creating = new HashMap<>();
+            newLogs.forEach((shard, epochs) -> {
+                TopicLogOps.Append op = ops.get(shard).creating(epochs);
+                creatingByShard.put(shard, op.batches());
+                creating.put(shard, submit(shard, op));
+            });
+            collect(creatingByShard, creating, answers, failures);
+        }
+
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        batches.forEach((topic, events) -> {
+            RuntimeException failure = failures.get(topic);
+            LogAnswer answer = answers.get(topic);
+            if (failure != null) {
+                outcomes.put(topic, Outcome.failed(failure));
+                return;
+            }
+            if (answer.created() && store == null) {
+                seen.put(topic, Boolean.TRUE);
+            }
+            outcomes.put(topic, Outcome.ok(numbered(topic, answer, events)));
+        });
         return outcomes;
+    }
+
+    /** Waits for each shard's call and files its answer, or its failure, under each of its topics. */
+    private static void collect(Map<String, Map<String, TopicLogOps.TopicBatch>> byShard,
+            Map<String, CompletableFuture<LogAnswers>> calls, Map<String, LogAnswer> answers,
+            Map<String, RuntimeException> failures) {
+        byShard.forEach((shard, topics) -> {
+            try {
+                LogAnswers shardAnswers = await(calls.get(shard));
+                topics.keySet().forEach(topic -> answers.put(topic, shardAnswers.of(topic)));
+            } catch (RuntimeException e) {
+                topics.keySet().forEach(topic -> failures.put(topic, e));
+            }
+        });
+    }
+
+    /**
+     * The epoch a topic's log gets when an append finds none: {@code persistent} reads the log back from the store
+     * first (then this epoch only serves a topic the store never saw); a topic published before whose log is gone
+     * (its partition was lost) gets a fresh random one, so resuming clients see a gap; a new topic its first epoch.
+     */
+    private String epochOfNewLog(String topic) {
+        if (store != null) {
+            loadFromStore(topic);
+            return firstEpoch(requireStarted(), topic);
+        }
+        return seen.containsKey(topic) ? randomEpoch() : firstEpoch(requireStarted(), topic);
     }
 
     /** The key of the shard that holds a topic's log; every topic of a shard is in one bus partition. */
@@ -237,16 +295,13 @@ public final class TopicHistory implements HistoryReader {
                 new TopicLogOps.Install(topic, found.epoch(), found.newestSeq(), found.entries())));
     }
 
-    /** A topic's part of an append; in {@code persistent} mode a missing log is never created by it (see above). */
-    private TopicLogOps.TopicBatch topicBatch(String topic, List<Event> events) {
+    /** A topic's part of the first call of an append: no epoch, so a missing log is never created by it. */
+    private static TopicLogOps.TopicBatch unnumbered(List<Event> events) {
         List<HistoryEntry> entries = new ArrayList<>(events.size());
         for (Event event : events) {
             entries.add(HistoryEntry.unnumbered(event));
         }
-        if (store != null) {
-            return new TopicLogOps.TopicBatch(entries, null);
-        }
-        return new TopicLogOps.TopicBatch(entries, seen.containsKey(topic) ? randomEpoch() : firstEpoch(requireStarted(), topic));
+        return new TopicLogOps.TopicBatch(entries, null);
     }
 
     private TopicLogOps.Read readOp(String topic, long fromSeq, long toSeq) {

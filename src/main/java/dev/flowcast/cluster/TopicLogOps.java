@@ -47,10 +47,19 @@ public final class TopicLogOps {
             this.ttlMicros = ttlMicros;
         }
 
-        /** The same append (same batch id) of one of its topics only, allowed to create its log with {@code epoch}. */
-        Append creating(String topic, String epoch) {
-            return new Append(batchId, Map.of(topic, new TopicBatch(batches.get(topic).entries(), epoch)), capacity,
-                    ttlMicros);
+        /**
+         * The same append (same batch id) of some of its topics only, each allowed to create its log with the given
+         * epoch: for the topics the first call found without a log.
+         */
+        Append creating(Map<String, String> epochs) {
+            Map<String, TopicBatch> some = new LinkedHashMap<>();
+            epochs.forEach((topic, epoch) -> some.put(topic, new TopicBatch(batches.get(topic).entries(), epoch)));
+            return new Append(batchId, some, capacity, ttlMicros);
+        }
+
+        /** Per topic, what this call appends. */
+        Map<String, TopicBatch> batches() {
+            return batches;
         }
 
         @Override

@@ -108,6 +108,33 @@ class TopicHistoryTest {
     }
 
     @Test
+    void aNewTopicBesideKnownOnesOfItsShard_getsItsLogInTheSameAppend_andTheKnownOnesAreNumberedOnce() {
+        String prefix = "mixed." + UUID.randomUUID() + ".";
+        String known = prefix + "known";
+        String fresh = null;
+        for (int t = 0; fresh == null; t++) {
+            if (TopicHistory.shardOf(prefix + t).equals(TopicHistory.shardOf(known))) {
+                fresh = prefix + t;
+            }
+        }
+        append(history, known, unnumbered(known, 2));
+        Map<String, List<Event>> batches = new LinkedHashMap<>();
+        batches.put(known, unnumbered(known, 2));
+        batches.put(fresh, unnumbered(fresh, 3));
+
+        // the shard's first call numbers `known` and finds no log for `fresh`; a second call creates it
+        Map<String, TopicHistory.Outcome> outcomes = history.append(batches);
+
+        assertThat(outcomes.get(known).appended().events()).extracting(Event::seq).containsExactly(3L, 4L);
+        assertThat(outcomes.get(fresh).appended().events()).extracting(Event::seq).containsExactly(1L, 2L, 3L);
+        assertThat(outcomes.get(fresh).appended().epoch())
+                .isEqualTo(TopicHistory.firstEpoch(history.clusterEpoch(), fresh));
+        assertThat(history.read(known, 1, 10)).extracting(Event::seq).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(history.read(fresh, 1, 10)).extracting(Event::id)
+                .containsExactlyElementsOf(batches.get(fresh).stream().map(Event::id).toList());
+    }
+
+    @Test
     void shouldReadBackRetainedEvents_andForgetTheOldestBeyondCapacity() {
         String topic = "t." + UUID.randomUUID();
         List<Event> appended = append(history, topic, unnumbered(topic, 8)); // capacity 5: seqs 4..8 retained

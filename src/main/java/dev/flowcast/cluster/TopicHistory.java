@@ -162,14 +162,9 @@ public final class TopicHistory implements HistoryReader {
             }
         });
         if (!newLogs.isEmpty()) {
-            Map<String, Map<String, TopicLogOps.TopicBatch>> creatingByShard = new LinkedHashMap<>();
             Map<String, CompletableFuture<LogAnswers>> creating = new HashMap<>();
-            newLogs.forEach((shard, epochs) -> {
-                TopicLogOps.Append op = ops.get(shard).creating(epochs);
-                creatingByShard.put(shard, op.batches());
-                creating.put(shard, submit(shard, op));
-            });
-            collect(creatingByShard, creating, answers, failures);
+            newLogs.forEach((shard, epochs) -> creating.put(shard, submit(shard, ops.get(shard).creating(epochs))));
+            collect(newLogs, creating, answers, failures);
         }
 
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
@@ -188,8 +183,12 @@ public final class TopicHistory implements HistoryReader {
         return outcomes;
     }
 
-    /** Waits for each shard's call and files its answer, or its failure, under each of its topics. */
-    private static void collect(Map<String, Map<String, TopicLogOps.TopicBatch>> byShard,
+    /**
+     * Waits for each shard's call and files its answer, or its failure, under each of its topics.
+     *
+     * @param byShard per shard, a map keyed by the topics its call carries
+     */
+    private static void collect(Map<String, ? extends Map<String, ?>> byShard,
             Map<String, CompletableFuture<LogAnswers>> calls, Map<String, LogAnswer> answers,
             Map<String, RuntimeException> failures) {
         byShard.forEach((shard, topics) -> {

@@ -57,11 +57,6 @@ public final class TopicLogOps {
             return new Append(batchId, some, capacity, ttlMicros);
         }
 
-        /** Per topic, what this call appends. */
-        Map<String, TopicBatch> batches() {
-            return batches;
-        }
-
         @Override
         public LogAnswers process(Map.Entry<String, TopicLogShard> entry) {
             TopicLogShard shard = entry.getValue() != null ? entry.getValue() : new TopicLogShard();

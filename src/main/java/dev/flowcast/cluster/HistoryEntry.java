@@ -5,31 +5,56 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
 import dev.flowcast.event.Event;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 /**
- * One numbered event as kept in its topic's {@link TopicLog}: seq, id, data and accept time.
+ * One numbered event as kept in its topic's {@link TopicLog}: seq, id, data and accept time, packed into one byte
+ * array ({@code seq:8 | acceptedMicros:8 | id length:4 | id UTF-8 | data UTF-8}).
  *
- * <p>The topic is the log's key, so it is not stored. Immutable after construction or deserialization.
+ * <p>Why packed: a log keeps {@code flowcast.history.size} events per topic, each for seconds to minutes, so they
+ * outlive several young collections and G1 copies every one of them at each (the survivor copying was the whole
+ * of the 20–40 ms young pauses that set the {@code 202} p99, docs/profiles/replicated-gc-pauses.txt). As a
+ * {@code HistoryEntry} with two {@code String}s an event was five objects and ~208 bytes (60-byte data); packed it
+ * is one array of ~130 bytes, which the log keeps as it is ({@link #packed()}), and which Hazelcast copies in one
+ * piece. Nothing on the publish path decodes it: only reads (replay, recovery) turn it back into strings.
+ *
+ * <p>The topic is the log's key, so it is not stored. Immutable after construction or deserialization (the array
+ * is never changed once the entry holds it).
  */
 public final class HistoryEntry implements DataSerializable {
 
-    private long seq;
-    private String id;
-    private String data;
-    private long acceptedMicros;
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final int SEQ = 0;
+    private static final int ACCEPTED = 8;
+    private static final int ID_LENGTH = 16;
+    private static final int ID = 20;
+
+    private byte[] packed;
 
     /** For Hazelcast deserialization only. */
     public HistoryEntry() {
     }
 
     HistoryEntry(long seq, String id, String data, long acceptedMicros) {
-        this.seq = seq;
-        this.id = id;
-        this.data = data;
-        this.acceptedMicros = acceptedMicros;
+        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+        byte[] dataBytes = data.getBytes(StandardCharsets.UTF_8);
+        packed = new byte[ID + idBytes.length + dataBytes.length];
+        LONG.set(packed, SEQ, seq);
+        LONG.set(packed, ACCEPTED, acceptedMicros);
+        INT.set(packed, ID_LENGTH, idBytes.length);
+        System.arraycopy(idBytes, 0, packed, ID, idBytes.length);
+        System.arraycopy(dataBytes, 0, packed, ID + idBytes.length, dataBytes.length);
+    }
+
+    private HistoryEntry(byte[] packed) {
+        this.packed = packed;
     }
 
     /** The unnumbered event's fields, before the log gives it a seq. */
@@ -37,45 +62,67 @@ public final class HistoryEntry implements DataSerializable {
         return new HistoryEntry(0, event.id(), event.data(), event.acceptedMicros());
     }
 
+    /** An entry of a log's history, as {@link #packed()} gave it. */
+    static HistoryEntry ofPacked(byte[] packed) {
+        return new HistoryEntry(packed);
+    }
+
+    /** This entry with seq {@code assigned}: a copy, this one is left as it is. */
     HistoryEntry numbered(long assigned) {
-        return new HistoryEntry(assigned, id, data, acceptedMicros);
+        byte[] copy = packed.clone();
+        LONG.set(copy, SEQ, assigned);
+        return new HistoryEntry(copy);
+    }
+
+    /** The packed form, for a log to keep; callers must not change it. */
+    byte[] packed() {
+        return packed;
+    }
+
+    /** The seq of a packed entry, without unpacking it. */
+    static long seqOf(byte[] packed) {
+        return (long) LONG.get(packed, SEQ);
+    }
+
+    /** The accept time of a packed entry, without unpacking it. */
+    static long acceptedMicrosOf(byte[] packed) {
+        return (long) LONG.get(packed, ACCEPTED);
     }
 
     long seq() {
-        return seq;
-    }
-
-    String id() {
-        return id;
-    }
-
-    String data() {
-        return data;
+        return seqOf(packed);
     }
 
     long acceptedMicros() {
-        return acceptedMicros;
+        return acceptedMicrosOf(packed);
+    }
+
+    String id() {
+        return new String(packed, ID, idLength(), StandardCharsets.UTF_8);
+    }
+
+    String data() {
+        int dataStart = ID + idLength();
+        return new String(packed, dataStart, packed.length - dataStart, StandardCharsets.UTF_8);
+    }
+
+    private int idLength() {
+        return (int) INT.get(packed, ID_LENGTH);
     }
 
     /** The event this entry holds, in {@code topic}. */
     Event toEvent(String topic) {
-        return new Event(id, topic, data, acceptedMicros, seq);
+        return new Event(id(), topic, data(), acceptedMicros(), seq());
     }
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
-        out.writeLong(seq);
-        out.writeString(id);
-        out.writeString(data);
-        out.writeLong(acceptedMicros);
+        out.writeByteArray(packed);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
-        seq = in.readLong();
-        id = in.readString();
-        data = in.readString();
-        acceptedMicros = in.readLong();
+        packed = in.readByteArray();
     }
 
     /** Writes a list of entries: its size, then each. */
@@ -91,9 +138,7 @@ public final class HistoryEntry implements DataSerializable {
         int n = in.readInt();
         List<HistoryEntry> read = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            HistoryEntry entry = new HistoryEntry();
-            entry.readData(in);
-            read.add(entry);
+            read.add(new HistoryEntry(in.readByteArray()));
         }
         return read;
     }

@@ -31,7 +31,8 @@ public final class TopicLog implements DataSerializable {
 
     private String epoch;
     private long newestSeq;
-    private final ArrayDeque<HistoryEntry> entries = new ArrayDeque<>();
+    /** The retained events, oldest first, each as {@link HistoryEntry#packed()}: one object per event (see there). */
+    private final ArrayDeque<byte[]> entries = new ArrayDeque<>();
     /** Ids of the most recent appends, oldest first, and the first seq each got (looked up on every append). */
     private final ArrayDeque<String> recentBatchIds = new ArrayDeque<>();
     private final Map<String, Long> recentFirstSeqs = new HashMap<>();
@@ -65,7 +66,7 @@ public final class TopicLog implements DataSerializable {
         }
         long firstSeq = newestSeq + 1;
         for (HistoryEntry entry : batch) {
-            entries.addLast(entry.numbered(++newestSeq));
+            entries.addLast(entry.numbered(++newestSeq).packed());
         }
         while (entries.size() > capacity) {
             entries.removeFirst();
@@ -81,7 +82,9 @@ public final class TopicLog implements DataSerializable {
 
     /** Adds events read back from the store (seqs ascending, all at or below {@code newestSeq}). */
     void restore(List<HistoryEntry> stored) {
-        entries.addAll(stored);
+        for (HistoryEntry entry : stored) {
+            entries.addLast(entry.packed());
+        }
     }
 
     /** Retained events with seq in [from, to] accepted after {@code notBeforeMicros}, oldest first. */
@@ -90,19 +93,20 @@ public final class TopicLog implements DataSerializable {
         if (entries.isEmpty() || to < from) {
             return out;
         }
-        long oldest = entries.peekFirst().seq();
+        long oldest = HistoryEntry.seqOf(entries.peekFirst());
         int skip = (int) Math.max(0, Math.min(entries.size(), from - oldest));
-        Iterator<HistoryEntry> it = entries.iterator();
+        Iterator<byte[]> it = entries.iterator();
         for (int i = 0; i < skip; i++) {
             it.next();
         }
         while (it.hasNext()) {
-            HistoryEntry entry = it.next();
-            if (entry.seq() > to) {
+            byte[] entry = it.next();
+            long seq = HistoryEntry.seqOf(entry);
+            if (seq > to) {
                 break;
             }
-            if (entry.seq() >= from && entry.acceptedMicros() >= notBeforeMicros) {
-                out.add(entry);
+            if (seq >= from && HistoryEntry.acceptedMicrosOf(entry) >= notBeforeMicros) {
+                out.add(HistoryEntry.ofPacked(entry));
             }
         }
         return out;
@@ -114,7 +118,7 @@ public final class TopicLog implements DataSerializable {
 
     private void trimExpired(long nowMicros, long ttlMicros) {
         long notBefore = nowMicros - ttlMicros;
-        while (!entries.isEmpty() && entries.peekFirst().acceptedMicros() < notBefore) {
+        while (!entries.isEmpty() && HistoryEntry.acceptedMicrosOf(entries.peekFirst()) < notBefore) {
             entries.removeFirst();
         }
     }
@@ -123,7 +127,10 @@ public final class TopicLog implements DataSerializable {
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeString(epoch);
         out.writeLong(newestSeq);
-        HistoryEntry.writeAll(out, entries);
+        out.writeInt(entries.size());
+        for (byte[] entry : entries) {
+            out.writeByteArray(entry);
+        }
         out.writeInt(recentBatchIds.size());
         for (String id : recentBatchIds) {
             out.writeString(id);
@@ -135,7 +142,10 @@ public final class TopicLog implements DataSerializable {
     public void readData(ObjectDataInput in) throws IOException {
         epoch = in.readString();
         newestSeq = in.readLong();
-        entries.addAll(HistoryEntry.readAll(in));
+        int retained = in.readInt();
+        for (int i = 0; i < retained; i++) {
+            entries.addLast(in.readByteArray());
+        }
         int recent = in.readInt();
         for (int i = 0; i < recent; i++) {
             String id = in.readString();

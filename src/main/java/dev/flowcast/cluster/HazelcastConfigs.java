@@ -36,9 +36,13 @@ public final class HazelcastConfigs {
      * message may carry hundreds of events, so the ring is kept short, and its entries expire after
      * {@link #BUS_TTL_SECONDS}: listeners read within milliseconds, and the ring's heap stays bounded by a few seconds
      * of traffic instead of thousands of large messages (seen: 4096 messages of 50 × 8 KB events ran a 512 MB heap out).
+     * Two seconds, not more: every message the ring still holds at a young collection is copied by it, and with 10
+     * s the bus ring was the second largest set of survivors after the topics' history
+     * (docs/profiles/replicated-gc-pauses.txt); a listener stalled for longer catches up from history as after any
+     * loss.
      */
     static final int BUS_CAPACITY = 1024;
-    static final int BUS_TTL_SECONDS = 10;
+    static final int BUS_TTL_SECONDS = 2;
 
     private HazelcastConfigs() {
     }

@@ -14,15 +14,13 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * One numbered event as kept in its topic's {@link TopicLog}: seq, id, data and accept time, packed into one byte
- * array ({@code seq:8 | acceptedMicros:8 | id length:4 | id UTF-8 | data UTF-8}).
+ * One event as an append carries it and a read answers it: seq (0 before numbering), id, data and accept time,
+ * packed into one byte array ({@code seq:8 | acceptedMicros:8 | id length:4 | id UTF-8 | data UTF-8}).
  *
- * <p>Why packed: a log keeps {@code flowcast.history.size} events per topic, each for seconds to minutes, so they
- * outlive several young collections and G1 copies every one of them at each (the survivor copying was the whole
- * of the 20–40 ms young pauses that set the {@code 202} p99, docs/profiles/replicated-gc-pauses.txt). As a
- * {@code HistoryEntry} with two {@code String}s an event was five objects and ~208 bytes (60-byte data); packed it
- * is one array of ~130 bytes, which the log keeps as it is ({@link #packed()}), and which Hazelcast copies in one
- * piece. Nothing on the publish path decodes it: only reads (replay, recovery) turn it back into strings.
+ * <p>Why packed: Hazelcast copies it in one piece (one array to write and to read, no strings to encode on the
+ * way), and a {@link TopicLog} copies its body straight into its {@link HistoryRing}, which keeps no object per
+ * event (why: see there). Nothing on the publish path decodes it: only reads (replay, recovery) turn it back into
+ * strings.
  *
  * <p>The topic is the log's key, so it is not stored. Immutable after construction or deserialization (the array
  * is never changed once the entry holds it).
@@ -67,20 +65,37 @@ public final class HistoryEntry implements DataSerializable {
         return new HistoryEntry(packed);
     }
 
-    /** This entry with seq {@code assigned}: a copy, this one is left as it is. */
-    HistoryEntry numbered(long assigned) {
-        byte[] copy = packed.clone();
-        LONG.set(copy, SEQ, assigned);
-        return new HistoryEntry(copy);
-    }
-
     /** The packed form, for a log to keep; callers must not change it. */
     byte[] packed() {
         return packed;
     }
 
+    /** Where a packed entry's body (its id, then its data) starts. */
+    static int bodyOffset() {
+        return ID;
+    }
+
+    /** How long a packed entry's body is. */
+    static int bodyLength(byte[] packed) {
+        return packed.length - ID;
+    }
+
+    /** The id length of a packed entry. */
+    static int idLengthOf(byte[] packed) {
+        return (int) INT.get(packed, ID_LENGTH);
+    }
+
+    /** A packed entry with its header written and room for a body of {@code bodyLength} bytes, to be filled in. */
+    static byte[] packedHeader(long seq, long acceptedMicros, int idLength, int bodyLength) {
+        byte[] packed = new byte[ID + bodyLength];
+        LONG.set(packed, SEQ, seq);
+        LONG.set(packed, ACCEPTED, acceptedMicros);
+        INT.set(packed, ID_LENGTH, idLength);
+        return packed;
+    }
+
     /** The seq of a packed entry, without unpacking it. */
-    static long seqOf(byte[] packed) {
+    private static long seqOf(byte[] packed) {
         return (long) LONG.get(packed, SEQ);
     }
 
@@ -107,7 +122,7 @@ public final class HistoryEntry implements DataSerializable {
     }
 
     private int idLength() {
-        return (int) INT.get(packed, ID_LENGTH);
+        return idLengthOf(packed);
     }
 
     /** The event this entry holds, in {@code topic}. */

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -31,8 +30,8 @@ public final class TopicLog implements DataSerializable {
 
     private String epoch;
     private long newestSeq;
-    /** The retained events, oldest first, each as {@link HistoryEntry#packed()}: one object per event (see there). */
-    private final ArrayDeque<byte[]> entries = new ArrayDeque<>();
+    /** The retained events, oldest first, in arrays that live as long as the log (see there why). */
+    private final HistoryRing entries = new HistoryRing();
     /** Ids of the most recent appends, oldest first, and the first seq each got (looked up on every append). */
     private final ArrayDeque<String> recentBatchIds = new ArrayDeque<>();
     private final Map<String, Long> recentFirstSeqs = new HashMap<>();
@@ -66,7 +65,7 @@ public final class TopicLog implements DataSerializable {
         }
         long firstSeq = newestSeq + 1;
         for (HistoryEntry entry : batch) {
-            entries.addLast(entry.numbered(++newestSeq).packed());
+            entries.addLast(entry, ++newestSeq);
         }
         while (entries.size() > capacity) {
             entries.removeFirst();
@@ -83,7 +82,7 @@ public final class TopicLog implements DataSerializable {
     /** Adds events read back from the store (seqs ascending, all at or below {@code newestSeq}). */
     void restore(List<HistoryEntry> stored) {
         for (HistoryEntry entry : stored) {
-            entries.addLast(entry.packed());
+            entries.addLast(entry, entry.seq());
         }
     }
 
@@ -93,20 +92,15 @@ public final class TopicLog implements DataSerializable {
         if (entries.isEmpty() || to < from) {
             return out;
         }
-        long oldest = HistoryEntry.seqOf(entries.peekFirst());
+        long oldest = entries.seq(0);
         int skip = (int) Math.max(0, Math.min(entries.size(), from - oldest));
-        Iterator<byte[]> it = entries.iterator();
-        for (int i = 0; i < skip; i++) {
-            it.next();
-        }
-        while (it.hasNext()) {
-            byte[] entry = it.next();
-            long seq = HistoryEntry.seqOf(entry);
+        for (int i = skip; i < entries.size(); i++) {
+            long seq = entries.seq(i);
             if (seq > to) {
                 break;
             }
-            if (seq >= from && HistoryEntry.acceptedMicrosOf(entry) >= notBeforeMicros) {
-                out.add(HistoryEntry.ofPacked(entry));
+            if (seq >= from && entries.acceptedMicros(i) >= notBeforeMicros) {
+                out.add(entries.get(i));
             }
         }
         return out;
@@ -118,7 +112,7 @@ public final class TopicLog implements DataSerializable {
 
     private void trimExpired(long nowMicros, long ttlMicros) {
         long notBefore = nowMicros - ttlMicros;
-        while (!entries.isEmpty() && HistoryEntry.acceptedMicrosOf(entries.peekFirst()) < notBefore) {
+        while (!entries.isEmpty() && entries.acceptedMicros(0) < notBefore) {
             entries.removeFirst();
         }
     }
@@ -127,10 +121,7 @@ public final class TopicLog implements DataSerializable {
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeString(epoch);
         out.writeLong(newestSeq);
-        out.writeInt(entries.size());
-        for (byte[] entry : entries) {
-            out.writeByteArray(entry);
-        }
+        HistoryEntry.writeAll(out, entries.all());
         out.writeInt(recentBatchIds.size());
         for (String id : recentBatchIds) {
             out.writeString(id);
@@ -142,10 +133,7 @@ public final class TopicLog implements DataSerializable {
     public void readData(ObjectDataInput in) throws IOException {
         epoch = in.readString();
         newestSeq = in.readLong();
-        int retained = in.readInt();
-        for (int i = 0; i < retained; i++) {
-            entries.addLast(in.readByteArray());
-        }
+        restore(HistoryEntry.readAll(in));
         int recent = in.readInt();
         for (int i = 0; i < recent; i++) {
             String id = in.readString();

@@ -28,18 +28,15 @@ class HistoryEntryTest {
     }
 
     @Test
-    void numbering_isACopy_theUnnumberedEntryKeepsSeqZero() {
+    void anUnnumberedEntry_carriesTheEventWithSeqZero() {
         HistoryEntry unnumbered = HistoryEntry.unnumbered(Event.accepted("id-2", "t", AWKWARD, 7));
-        HistoryEntry numbered = unnumbered.numbered(9);
         assertThat(unnumbered.seq()).isZero();
-        assertThat(numbered.seq()).isEqualTo(9);
-        assertThat(HistoryEntry.seqOf(numbered.packed())).isEqualTo(9);
-        assertThat(HistoryEntry.acceptedMicrosOf(numbered.packed())).isEqualTo(7);
-        assertThat(numbered.toEvent("t")).isEqualTo(new Event("id-2", "t", AWKWARD, 7, 9));
+        assertThat(HistoryEntry.acceptedMicrosOf(unnumbered.packed())).isEqualTo(7);
+        assertThat(unnumbered.toEvent("t")).isEqualTo(new Event("id-2", "t", AWKWARD, 7, 0));
     }
 
     @Test
-    void aLogKeepsPackedEntries_andReadsThemBackInRangeAndTime() {
+    void aLogNumbersEntries_andReadsThemBackInRangeAndTime() {
         TopicLog log = new TopicLog("e", 0);
         List<HistoryEntry> batch = List.of(new HistoryEntry(0, "a", "{}", 100), new HistoryEntry(0, "b", AWKWARD, 200),
                 new HistoryEntry(0, "c", "[1]", 300));

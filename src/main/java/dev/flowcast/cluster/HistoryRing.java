@@ -23,8 +23,12 @@ import java.util.List;
  */
 final class HistoryRing {
 
+    /**
+     * Small: with topic churn most logs hold a few events (one 60-byte event with its 32-character id is ~92 bytes),
+     * so a log starts at ~380 bytes (the ring and its arrays); a busy one reaches its size in a few doublings.
+     */
     private static final int INITIAL_SLOTS = 4;
-    private static final int INITIAL_BYTES = 512;
+    private static final int INITIAL_BYTES = 128;
 
     private long[] seqs = new long[INITIAL_SLOTS];
     private long[] acceptedMicros = new long[INITIAL_SLOTS];

@@ -43,10 +43,7 @@ public final class HistoryEntry implements DataSerializable {
     HistoryEntry(long seq, String id, String data, long acceptedMicros) {
         byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
         byte[] dataBytes = data.getBytes(StandardCharsets.UTF_8);
-        packed = new byte[ID + idBytes.length + dataBytes.length];
-        LONG.set(packed, SEQ, seq);
-        LONG.set(packed, ACCEPTED, acceptedMicros);
-        INT.set(packed, ID_LENGTH, idBytes.length);
+        packed = packedHeader(seq, acceptedMicros, idBytes.length, idBytes.length + dataBytes.length);
         System.arraycopy(idBytes, 0, packed, ID, idBytes.length);
         System.arraycopy(dataBytes, 0, packed, ID + idBytes.length, dataBytes.length);
     }
@@ -60,12 +57,12 @@ public final class HistoryEntry implements DataSerializable {
         return new HistoryEntry(0, event.id(), event.data(), event.acceptedMicros());
     }
 
-    /** An entry of a log's history, as {@link #packed()} gave it. */
+    /** An entry around an array packed as this class packs it (the {@link HistoryRing} rebuilds them so). */
     static HistoryEntry ofPacked(byte[] packed) {
         return new HistoryEntry(packed);
     }
 
-    /** The packed form, for a log to keep; callers must not change it. */
+    /** The packed form, for the {@link HistoryRing} to copy from; callers must not change it. */
     byte[] packed() {
         return packed;
     }

@@ -71,9 +71,10 @@ final class HistoryRing {
         if (bytes.length - bytesUsed < length) {
             resizeBytes(Math.max(bytes.length * 2, Integer.highestOneBit(bytesUsed + length - 1) << 1));
         }
-        int start = size == 0 ? 0 : wrap(starts[slot(size - 1)] + lengths[slot(size - 1)]);
-        if (size == 0) {
-            bytesUsed = 0;
+        int start = 0; // an empty ring holds no bytes: start over at 0
+        if (size > 0) {
+            int newest = slot(size - 1);
+            start = wrap(starts[newest] + lengths[newest]);
         }
         copyIn(packed, HistoryEntry.bodyOffset(), start, length);
         int s = slot(size);

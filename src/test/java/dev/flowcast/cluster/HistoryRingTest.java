@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class HistoryRingTest {
 
     @RepeatedTest(20)
-    void randomAppendsAndRemovals_keepTheSameEventsAsADeque(org.junit.jupiter.api.RepetitionInfo repetition) {
+    void randomAppendsAndRemovals_keepTheSameEventsAsADeque(RepetitionInfo repetition) {
         Random random = new Random(repetition.getCurrentRepetition());
         HistoryRing ring = new HistoryRing();
         ArrayDeque<Event> expected = new ArrayDeque<>();

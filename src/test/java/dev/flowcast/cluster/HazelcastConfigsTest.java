@@ -3,6 +3,8 @@ package dev.flowcast.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,54 @@ class HazelcastConfigsTest {
         assertThat(config.getRingbufferConfig(HazelcastConfigs.BUS_PREFIX + "3").getCapacity())
                 .isEqualTo(HazelcastConfigs.BUS_CAPACITY);
         assertThat(config.getProperty("hazelcast.graceful.shutdown.max.wait")).isEqualTo("7");
+    }
+
+    @Test
+    void onTwoProcessors_aMemberRunsOneIoThreadEachWay_andHandlesResponsesOnIt() {
+        Config config = HazelcastConfigs.member("c", 5701, List.of(), 0);
+        HazelcastConfigs.sizeThreads(config, 2);
+        assertThat(config.getProperty("hazelcast.io.thread.count")).isEqualTo("1");
+        assertThat(config.getProperty("hazelcast.operation.response.thread.count")).isEqualTo("0");
+    }
+
+    @Test
+    void onMoreProcessors_HazelcastKeepsItsOwnThreadCounts() {
+        Config config = new Config();
+        HazelcastConfigs.sizeThreads(config, 4);
+        assertThat(config.getProperties()).isEmpty();
+    }
+
+    @Test
+    void anOperatorsSystemProperty_winsOverTheSmallMachineThreadCount() {
+        System.setProperty("hazelcast.io.thread.count", "2");
+        try {
+            Config config = new Config();
+            HazelcastConfigs.sizeThreads(config, 2);
+            // not set in the configuration, so Hazelcast reads the -D (Config.getProperty would show the -D too)
+            assertThat(config.getProperties().getProperty("hazelcast.io.thread.count")).isNull();
+            assertThat(config.getProperties().getProperty("hazelcast.operation.response.thread.count")).isEqualTo("0");
+        } finally {
+            System.clearProperty("hazelcast.io.thread.count");
+        }
+    }
+
+    @Test
+    void aMemberStartedOnTwoProcessors_reallyHasOneInputAndOneOutputThread_andNoResponseThread() {
+        Config config = HazelcastConfigs.member("threads-" + System.nanoTime(), 6180, List.of(), 0);
+        HazelcastConfigs.sizeThreads(config, 2); // a machine of 2, whatever this one has
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
+        try {
+            String prefix = "hz." + member.getName() + ".";
+            List<String> names = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                    .filter(name -> name.startsWith(prefix)).toList();
+            assertThat(names).filteredOn(name -> name.contains("IO.thread-in")).hasSize(1);
+            assertThat(names).filteredOn(name -> name.contains("IO.thread-out")).hasSize(1);
+            assertThat(names).filteredOn(name -> name.contains(".response")).isEmpty();
+            member.getMap("m").put("k", "v"); // and it still answers
+            assertThat(member.getMap("m").get("k")).isEqualTo("v");
+        } finally {
+            member.shutdown();
+        }
     }
 
     @Test

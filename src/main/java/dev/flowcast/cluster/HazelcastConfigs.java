@@ -52,8 +52,9 @@ public final class HazelcastConfigs {
      * over half of the accepting member's CPU samples were in Hazelcast's threads and 27 % were the kernel switching
      * threads (a durable append hops worker, I/O out, I/O in, partition thread, response thread, worker); with these
      * the {@code replicated} 202 p99 fell from 13.1 to 9.8–10.3 ms and its p50 from 3.8 to 2.9 ms in a quiet hour
-     * (docs/benchmarks.md, "Eighth pass"; docs/profiles/replicated-hz-threads.txt). A JVM system property of the same name wins (Hazelcast reads the
-     * configuration's properties before system properties, so these are only set when none is given).
+     * (docs/benchmarks.md, "Eighth pass"; docs/profiles/replicated-hz-threads.txt). A JVM system property of the
+     * same name wins (Hazelcast reads the configuration's properties before system properties, so these are only set
+     * when none is given).
      */
     static final Map<String, String> SMALL_MACHINE_THREADS = Map.of(
             "hazelcast.io.thread.count", "1",

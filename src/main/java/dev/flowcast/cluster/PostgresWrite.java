@@ -24,9 +24,14 @@ import java.util.Map;
  *   <li>{@code ON CONFLICT DO UPDATE} may touch a row only once per statement, so a topic that comes twice in one
  *       call (the sequencer's held batches, written again after the store came back) is folded first: the first
  *       batch's epoch (the one the row would keep on conflict) and the greatest newest seq;</li>
- *   <li>the prune keeps one bounded range per batch, {@code seq > lo AND seq <= hi}: an index range scan, where
- *       {@code seq <= hi} alone walks every dead index entry of the topic's earlier deletes (until a vacuum) and
- *       makes each write slower than the last. A row matched by two ranges is deleted once.</li>
+ *   <li>the prune names each row it deletes, (topic, seq) for the seqs that each batch pushes out of the history
+ *       (as many as the batch has events, at most): one primary-key probe per row. Not {@code seq <= hi}, which
+ *       walks every dead index entry of the topic's earlier deletes (until a vacuum) and makes each write slower
+ *       than the last; and not one range per batch ({@code seq > lo AND seq <= hi}) either: PostgreSQL estimates
+ *       a hundred rows per range, and from about twenty ranges in one statement (a call carrying many topics)
+ *       plans a sequential scan of the whole table, 22 ms at 100 000 rows against 0.3 ms for the probes
+ *       (docs/benchmarks.md § Ninth pass). Named rows are estimated at one each: still probes at 500 rows
+ *       (2.6 ms), more than one call carries ({@code Ingest}'s batch size). A row named twice is deleted once.</li>
  * </ul>
  *
  * <p>Threading: one instance per call, built and used on the calling thread.
@@ -40,8 +45,8 @@ final class PostgresWrite {
             + "INSERT INTO flowcast_topics (topic, epoch, newest_seq) SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[]) "
             + "ON CONFLICT (topic) DO UPDATE SET newest_seq = GREATEST(flowcast_topics.newest_seq, EXCLUDED.newest_seq)), "
             + "del AS ("
-            + "DELETE FROM flowcast_events e USING unnest(?::text[], ?::bigint[], ?::bigint[]) AS p(topic, lo, hi) "
-            + "WHERE e.topic = p.topic AND e.seq > p.lo AND e.seq <= p.hi) "
+            + "DELETE FROM flowcast_events e USING unnest(?::text[], ?::bigint[]) AS p(topic, seq) "
+            + "WHERE e.topic = p.topic AND e.seq = p.seq) "
             + "SELECT 1";
 
     private final List<String> eventTopics = new ArrayList<>();
@@ -51,8 +56,7 @@ final class PostgresWrite {
     private final List<Long> acceptedMicros = new ArrayList<>();
     private final Map<String, Head> heads = new LinkedHashMap<>();
     private final List<String> pruneTopics = new ArrayList<>();
-    private final List<Long> pruneAbove = new ArrayList<>();
-    private final List<Long> pruneUpTo = new ArrayList<>();
+    private final List<Long> pruneSeqs = new ArrayList<>();
 
     /** A topic's row in {@code flowcast_topics} as this call writes it. */
     private record Head(String epoch, long newestSeq) {
@@ -72,9 +76,10 @@ final class PostgresWrite {
             if (newest > historySize) {
                 long above = Math.max(0, oldest - 1 - historySize);
                 long upTo = newest - historySize;
-                pruneTopics.add(batch.topic());
-                pruneAbove.add(above);
-                pruneUpTo.add(upTo);
+                for (long seq = above + 1; seq <= upTo; seq++) { // as many as the batch has events, at most
+                    pruneTopics.add(batch.topic());
+                    pruneSeqs.add(seq);
+                }
                 prunedByTopic.computeIfAbsent(batch.topic(), t -> new ArrayList<>()).add(new long[] {above, upTo});
             }
         }
@@ -121,7 +126,6 @@ final class PostgresWrite {
         s.setArray(i++, c.createArrayOf("text", epochs.toArray()));
         s.setArray(i++, c.createArrayOf("bigint", newest.toArray()));
         s.setArray(i++, c.createArrayOf("text", pruneTopics.toArray()));
-        s.setArray(i++, c.createArrayOf("bigint", pruneAbove.toArray()));
-        s.setArray(i, c.createArrayOf("bigint", pruneUpTo.toArray()));
+        s.setArray(i, c.createArrayOf("bigint", pruneSeqs.toArray()));
     }
 }

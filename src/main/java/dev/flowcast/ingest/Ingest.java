@@ -51,7 +51,7 @@ public class Ingest {
 
     public static final String STAGE_NAME = "ingest";
     private static final Logger LOG = Logger.getLogger(Ingest.class.getName());
-    /** Events per sequencer call: one bus partition's worth, grouped by topic. */
+    /** Events per sequencer call (of one or several bus partitions), grouped by topic. */
     private static final int BATCH_SIZE = 512;
     /** The least time the drain leaves the answer writers, even past its deadline (an answer takes microseconds). */
     private static final long MIN_ANSWER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
@@ -105,8 +105,10 @@ public class Ingest {
                         Duration.ofMillis(settings.queueOfferTimeoutMs()))
                 .workers(settings.stageWorkers())
                 .batchSize(BATCH_SIZE)
-                // one lane per bus partition: a sequencer call serves every topic of one bus message
+                // one lane per bus partition: a sequencer call serves every topic of one bus message; and every
+                // ready partition at once, so a publish spread over partitions waits for one store write, not several
                 .keyedBy(admitted -> EventBus.partitionOf(admitted.event().topic()))
+                .lanesPerCall(EventBus.PARTITIONS)
                 .threads(threads)
                 .handler(sequencer::handle)
                 .onDrop((admitted, policy) -> {

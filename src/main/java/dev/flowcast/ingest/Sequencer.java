@@ -13,24 +13,28 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The ingest stage's handler, one call per batch of one bus partition: numbers each topic's events in the topic's
- * history (one append per history shard, each carrying all of its topics' batches, all in flight at once: the group
- * commit), writes them to the store in
- * {@code persistent} mode (one transaction), answers the waiting publishers, then hands every topic's numbered
- * batch to the {@link BusSender}, which sends them to every member in one bus message without this call waiting.
+ * The ingest stage's handler, one call per batch of the bus partitions that were ready together (one lane per bus
+ * partition; a call takes every ready lane, up to {@link Ingest}'s batch size): numbers each topic's events in the
+ * topic's history (one append per history shard, each carrying all of its topics' batches, all in flight at once:
+ * the group commit), writes them to the store in {@code persistent} mode (one transaction), answers the waiting
+ * publishers, then hands each partition's numbered topic batches to the {@link BusSender}, which sends them to every
+ * member in one bus message per partition without this call waiting.
  *
  * <pre>
- *  lane of bus partition p: [a1 b1 a2 c1 …] ──> group by topic ──> append(shard 1: a, c) ║ append(shard 2: b)
+ *  lanes p, q: [a1 b1 a2 | c1 …] ──> group by topic ──> append(shard 1: a, c) ║ append(shard 2: b)
  *                                                                  │               (Hazelcast, each with its backup)
  *                                                                  v
  *                                  persistent: store.write(a, b, c) in one transaction
  *                                                                  v
- *                                  publishers answered (202) ──> BusSender: bus message p [a, b, c]
- *                                                                  (sent after p's previous one; the worker goes on)
+ *                                  publishers answered (202) ──> BusSender: bus message p [a, b], q [c]
+ *                                                        (each after its partition's last one; the worker goes on)
  * </pre>
  *
- * <p>So a batch costs at most {@value TopicHistory#SHARDS_PER_BUS_PARTITION} Hazelcast operations plus one bus
- * message, whatever its size and its number of topics; and the same shape serves every durability mode (in {@code memory} mode nobody waits for the answer).
+ * <p>So a call costs at most one Hazelcast operation per history shard it touches plus one bus message per
+ * partition, whatever its size and its number of topics, and one store statement however many partitions it
+ * carries: a publish whose events fall in several partitions waits for one statement, not one per partition
+ * (docs/benchmarks.md § Ninth pass). The same shape serves every durability mode (in {@code memory} mode nobody
+ * waits for the answer).
  *
  * <p>A store that failed is retried before anything new is numbered: until a write succeeds again, every batch is
  * refused (503) without being numbered, so the store never misses seqs that later ones depend on.
@@ -100,11 +104,19 @@ final class Sequencer {
         }
         // Numbered events are in the history either way: they go on the bus even when the store refused them
         // (their publishers got 503 and may retry; delivering them is not a loss).
+        Map<Integer, List<EventBatch>> byPartition = new LinkedHashMap<>();
+        for (EventBatch topicBatch : onBus) {
+            int partition = EventBus.partitionOf(topicBatch.topic());
+            byPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(topicBatch);
+        }
         try {
-            sender.send(EventBus.partitionOf(onBus.get(0).topic()), onBus);
+            for (Map.Entry<Integer, List<EventBatch>> message : byPartition.entrySet()) {
+                sender.send(message.getKey(), message.getValue());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // a forced stop; the events are in the history, re-read on loss
-            LOG.warning(() -> "interrupted before " + onBus.size() + " numbered topic batch(es) went on the bus");
+            LOG.warning(() -> "interrupted before the numbered topic batches of " + byPartition.size()
+                    + " bus partition(s) went on the bus");
         }
     }
 

@@ -20,11 +20,12 @@ import java.util.function.Function;
  * security: look-ups per task, docs/benchmarks.md § profiles). A thread made once by the container's
  * {@code ManagedThreadFactory} captures that context once and keeps it for its life.
  *
- * <p>How a worker loops, under one lock: give back the lane it held (to the back of the ready deque if more is
- * pending), pull one chunk ({@code max(batchSize, 16)} items) from the shared queue into the mailboxes if fewer
+ * <p>How a worker loops, under one lock: give back the lanes it held (each to the back of the ready deque if more
+ * is pending), pull one chunk ({@code max(batchSize, 16)} items) from the shared queue into the mailboxes if fewer
  * than {@code max(64, 2 × workers × batchSize)} are staged, take the first ready lane (pulling more chunks only
- * while no lane is ready) and run up to {@code batchSize} of its items outside the lock. With nothing to do it
- * parks on a condition; a producer signals only when some worker is parked, so a busy stage pays no wake-ups.
+ * while no lane is ready) and, with {@code lanesPerCall > 1}, the next ready lanes while the call has room, then run
+ * up to {@code batchSize} of their items in one call, outside the lock. With nothing to do it parks on a
+ * condition; a producer signals only when some worker is parked, so a busy stage pays no wake-ups.
  * <ul>
  *   <li>a key's items leave its mailbox in offer order, and a lane is held by one worker at a time: per-key order;</li>
  *   <li>the ready deque is FIFO and a lane goes to its back after each batch: a hot key gets one batch per turn
@@ -65,6 +66,8 @@ final class Dispatcher<T> {
     private final Function<? super T, ?> keyFn;
     private final int batchSize;
     private final int workers;
+    /** Lanes one handler call may take: 1, or more to serve several keys in one call (see {@link Stage.Builder}). */
+    private final int lanesPerCall;
     private final ThreadFactory threads;
     private final BatchRunner<T> runner;
     private final int laneCapacity;
@@ -81,19 +84,20 @@ final class Dispatcher<T> {
     private final StageQueue.Sink<T> stager = this::stage;       // called under lock
     private final List<Thread> started = new ArrayList<>();     // guarded by lock
     private int staged;            // items in mailboxes; guarded by lock
-    private volatile int busy;     // lanes held by a worker = handler calls in flight; written under lock
+    private volatile int busy;     // handler calls in flight; written under lock
     private volatile int parked;   // workers waiting for work; written under lock
     private volatile int running;  // worker threads alive; written under lock
     private boolean closed;        // guarded by lock
 
     Dispatcher(String name, StageQueue<T> queue, Backlog backlog, Function<? super T, ?> keyFn, int batchSize,
-            int workers, ThreadFactory threads, BatchRunner<T> runner) {
+            int lanesPerCall, int workers, ThreadFactory threads, BatchRunner<T> runner) {
         this.name = name;
         this.queue = queue;
         this.backlog = backlog;
         this.keyFn = keyFn;
         this.batchSize = batchSize;
         this.workers = workers;
+        this.lanesPerCall = lanesPerCall;
         this.threads = threads;
         this.runner = runner;
         // small: most lanes hold one bus batch or a few events; a lane grows (by doubling) when a key is hot
@@ -249,13 +253,8 @@ final class Dispatcher<T> {
             staged += queue.drainTo(stager, pullChunk);
         }
         for (;;) {
-            Lane<T> lane = ready.pollFirst();
+            Lane<T> lane = nextReadyLane();
             if (lane != null) {
-                lane.inReady = false;
-                if (lane.isEmpty()) { // emptied by a drop-oldest eviction
-                    lanes.remove(lane.key);
-                    continue;
-                }
                 return lane;
             }
             int n = undispatched() > 0 ? queue.drainTo(stager, pullChunk) : 0;
@@ -266,44 +265,63 @@ final class Dispatcher<T> {
         }
     }
 
-    /** Gives a lane back, under lock: to the back of the ready deque if more is pending, else forgets it. */
-    private void release(Lane<T> lane) {
-        lane.busy = false;
-        busy--;
-        if (!lane.isEmpty()) {
-            lane.inReady = true;
-            ready.addLast(lane);
-        } else {
-            lanes.remove(lane.key);
+    /** The first ready lane that still has items, without pulling from the queue, under lock; null when none. */
+    private Lane<T> nextReadyLane() {
+        Lane<T> lane;
+        while ((lane = ready.pollFirst()) != null) {
+            lane.inReady = false;
+            if (!lane.isEmpty()) {
+                return lane;
+            }
+            lanes.remove(lane.key); // emptied by a drop-oldest eviction
         }
+        return null;
+    }
+
+    /**
+     * Ends a worker's call, under lock: gives back the lanes it held (each to the back of the ready deque if more is
+     * pending, else forgotten) and empties {@code held}. Nothing to do when it held none.
+     */
+    private void release(List<Lane<T>> held) {
+        if (held.isEmpty()) {
+            return;
+        }
+        for (Lane<T> lane : held) {
+            lane.busy = false;
+            if (!lane.isEmpty()) {
+                lane.inReady = true;
+                ready.addLast(lane);
+            } else {
+                lanes.remove(lane.key);
+            }
+        }
+        held.clear();
+        busy--;
         if (busy == 0) {
             quiet.signalAll();
         }
     }
 
     /**
-     * One worker thread: dispatch steps and batches until the stage closes.
+     * One worker thread: dispatch steps and calls until the stage closes.
      *
-     * <p>Threading: its fields are confined to its thread. The lane, batch and stamps it takes under the lock
-     * are its own until it gives the lane back at its next step.
+     * <p>Threading: its fields are confined to its thread. The lanes, items and stamps it takes under the lock
+     * are its own until it gives the lanes back at its next step.
      */
     private final class Worker implements Runnable {
 
         private final long[] stamps = new long[batchSize];
+        private final List<Lane<T>> held = new ArrayList<>(lanesPerCall);
 
         @Override
         public void run() {
-            Lane<T> held = null;
             try {
                 for (;;) {
                     List<T> batch;
                     int n;
                     lock.lock();
                     try {
-                        if (held != null) {
-                            release(held);
-                            held = null;
-                        }
+                        release(held);
                         Lane<T> lane;
                         while ((lane = closed ? null : nextLane()) == null) {
                             if (closed) {
@@ -322,11 +340,13 @@ final class Dispatcher<T> {
                                 parked--;
                             }
                         }
-                        held = lane;
-                        lane.busy = true;
                         busy++;
                         batch = new ArrayList<>(Math.min(batchSize, lane.size()));
-                        n = lane.takeInto(batch, stamps, batchSize);
+                        n = take(lane, batch, 0);
+                        // more ready lanes into the same call, while it has room (only with lanesPerCall > 1)
+                        while (held.size() < lanesPerCall && n < batchSize && (lane = nextReadyLane()) != null) {
+                            n += take(lane, batch, n);
+                        }
                         staged -= n;
                     } finally {
                         lock.unlock();
@@ -340,9 +360,7 @@ final class Dispatcher<T> {
             } finally {
                 lock.lock();
                 try {
-                    if (held != null) {
-                        release(held);
-                    }
+                    release(held);
                     running--;
                     if (running == 0) {
                         quiet.signalAll();
@@ -351,6 +369,13 @@ final class Dispatcher<T> {
                     lock.unlock();
                 }
             }
+        }
+
+        /** Holds {@code lane} and moves its items (as many as the call has room for) into {@code batch}, under lock. */
+        private int take(Lane<T> lane, List<T> batch, int taken) {
+            lane.busy = true;
+            held.add(lane);
+            return lane.takeInto(batch, stamps, taken, batchSize - taken);
         }
     }
 }

@@ -66,14 +66,17 @@ final class Lane<T> {
         return item;
     }
 
-    /** Moves up to {@code max} oldest items into {@code out}, their stamps into {@code outStamps}; returns how many. */
+    /**
+     * Moves up to {@code max} oldest items to the end of {@code out}, their stamps into {@code outStamps} from
+     * index {@code stampOffset}; returns how many.
+     */
     @SuppressWarnings("unchecked")
-    int takeInto(List<T> out, long[] outStamps, int max) {
+    int takeInto(List<T> out, long[] outStamps, int stampOffset, int max) {
         int n = Math.min(max, size);
         int mask = items.length - 1;
         for (int i = 0; i < n; i++) {
             out.add((T) items[head]);
-            outStamps[i] = stamps[head];
+            outStamps[stampOffset + i] = stamps[head];
             items[head] = null;
             head = (head + 1) & mask;
         }

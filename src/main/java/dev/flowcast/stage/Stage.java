@@ -15,8 +15,8 @@ import java.util.function.Function;
 
 /**
  * One bounded, concurrency-limited, key-ordered step of the pipeline: producers {@link #offer} items, long-lived
- * worker threads (made once by an injected thread factory) hand them, in batches of one key, to a
- * {@link BatchHandler}.
+ * worker threads (made once by an injected thread factory) hand them, in batches of one key (or a few, see
+ * {@link Builder#lanesPerCall}), to a {@link BatchHandler}.
  *
  * <pre>
  *  offer(item) ──> [Backlog: count ≤ capacity, OverflowPolicy when full]
@@ -25,7 +25,7 @@ import java.util.function.Function;
  *               [StageQueue (bounded)] ──dispatch step──> per-key mailboxes (Lane) ──> ready lanes (FIFO)
  *                                                                                       │ ≤ workers at once
  *                                                                                       v
- *                                               workers threads: handler(batch of ≤ batchSize, one key)
+ *                          workers threads: handler(batch of ≤ batchSize, one key or up to lanesPerCall keys)
  * </pre>
  *
  * <p><b>Semantics.</b> The capacity bounds every accepted item not yet taken by a worker, wherever it waits (the
@@ -104,8 +104,8 @@ public final class Stage<T> {
         this.rates = new RateWindow(now);
         this.latency = new LatencyWindow(now);
         this.lastProgressNanos = now;
-        this.dispatcher = new Dispatcher<>(name, queue, backlog, b.keyFn, b.batchSize, b.workers, b.threads,
-                this::runBatch);
+        this.dispatcher = new Dispatcher<>(name, queue, backlog, b.keyFn, b.batchSize, b.lanesPerCall, b.workers,
+                b.threads, this::runBatch);
     }
 
     /** A builder for a stage called {@code name} (used in stats, metrics tags and logs). */
@@ -414,6 +414,7 @@ public final class Stage<T> {
         private Duration offerTimeout = Duration.ZERO;
         private int workers = Runtime.getRuntime().availableProcessors();
         private int batchSize = 64;
+        private int lanesPerCall = 1;
         private Function<? super T, ?> keyFn;
         private ThreadFactory threads;
         private BatchHandler<T> handler;
@@ -466,12 +467,27 @@ public final class Stage<T> {
             return this;
         }
 
-        /** At most this many items (of one key) per handler call. */
+        /** At most this many items per handler call (of one key, or of all the keys one call takes). */
         public Builder<T> batchSize(int batchSize) {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be at least 1, was " + batchSize);
             }
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * How many keys one handler call may serve (default 1): a worker that takes a ready lane also takes the next
+         * ready lanes, up to this many, while the call holds fewer than {@code batchSize} items. Each key's items
+         * stay together and in offer order, and a key is still never in two calls at once. For a handler whose
+         * every call pays a fixed cost whatever it carries (a round trip, a statement), so that keys that arrive
+         * together pay it once.
+         */
+        public Builder<T> lanesPerCall(int lanes) {
+            if (lanes < 1) {
+                throw new IllegalArgumentException("lanes per call must be at least 1, was " + lanes);
+            }
+            this.lanesPerCall = lanes;
             return this;
         }
 

@@ -15,7 +15,8 @@
  *                           │      │ ready lanes, FIFO; a lane goes to the back after each batch  │
  *                           │      v                                                              │
  *                           │  `workers` long-lived threads (ThreadFactory): parked when idle     │
- *                           │      └─> BatchHandler.handle(≤ batchSize items of ONE key)          │
+ *                           │      └─> BatchHandler.handle(≤ batchSize items of ONE key,          │
+ *                           │                             or of ≤ lanesPerCall keys)              │
  *                           │              throws → onError(batch, e), failed++                   │
  *                           └─────────────────────────────────────────────────────────────────────┘
  *  stats():   depth, capacity, in/out and per second, in-flight, rejected, failed, dropped by policy,

@@ -10,6 +10,7 @@ import com.hazelcast.topic.ITopic;
 import dev.flowcast.cluster.BusMessage;
 import dev.flowcast.cluster.EventBatch;
 import dev.flowcast.cluster.EventBus;
+import dev.flowcast.cluster.EventStore;
 import dev.flowcast.cluster.HazelcastConfigs;
 import dev.flowcast.cluster.TopicHistory;
 import dev.flowcast.config.TestSettings;
@@ -29,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code replicated} publishing on two real embedded members: the answer comes once the event is numbered, events
- * drop-oldest evicts before numbering are answered as dropped, a lone member refuses, and many quiet topics of one
- * bus partition travel in one bus message.
+ * drop-oldest evicts before numbering are answered as dropped, a lone member refuses, many quiet topics of one
+ * bus partition travel in one bus message, and a batch over every partition is stored in one write.
  */
 class DurablePublishTest {
 
@@ -168,6 +169,74 @@ class DurablePublishTest {
         } finally {
             raw.removeMessageListener(rawListener);
             bus.close();
+        }
+    }
+
+    @Test
+    void aBatchSpreadOverEveryBusPartition_isStoredInOneWrite_andEachPartitionGetsItsOwnBusMessage() throws Exception {
+        List<String> topics = new ArrayList<>(); // two topics per bus partition
+        for (int p = 0; p < EventBus.PARTITIONS; p++) {
+            for (int found = 0; found < 2; ) {
+                String topic = "spread." + p + "." + UUID.randomUUID().toString().substring(0, 8);
+                if (EventBus.partitionOf(topic) == p) {
+                    topics.add(topic);
+                    found++;
+                }
+            }
+        }
+        List<List<EventStore.StoredBatch>> writes = new CopyOnWriteArrayList<>();
+        List<List<EventBatch>> busMessages = new CopyOnWriteArrayList<>();
+        HeldThreads held = new HeldThreads();
+        Ingest ingest = new Ingest();
+        ingest.settings = TestSettings.ingest("persistent", 1000, "reject", 2);
+        ingest.metrics = new IngestTest.CountingMetrics();
+        ingest.init();
+        ingest.start(held, history, busMessages::add, new RecordingStore(writes), () -> 1, () -> 0);
+        List<BatchParser.Item> items = new ArrayList<>();
+        for (String topic : topics) {
+            items.add(new BatchParser.Item(topic, "1"));
+            items.add(new BatchParser.Item(topic, "2"));
+        }
+        CompletableFuture<BatchReceipt> answer = ingest.publishBatchAsync(items).toCompletableFuture();
+        try (HeldThreads.Released released = held.release()) {
+            assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS).ids()).hasSize(items.size());
+            await().atMost(Duration.ofSeconds(30)).until(() -> busMessages.stream().mapToInt(List::size).sum() == 16);
+            ingest.drain(Duration.ofSeconds(10));
+        }
+
+        // every partition's lane was ready when the worker took its first: one call, one store write for all
+        assertThat(writes).hasSize(1);
+        assertThat(writes.get(0)).extracting(EventStore.StoredBatch::topic).containsExactlyInAnyOrderElementsOf(topics);
+        // the bus still gets one message per partition, each of its own topics, every topic's events in seq order
+        assertThat(busMessages).hasSize(EventBus.PARTITIONS);
+        for (List<EventBatch> message : busMessages) {
+            int partition = EventBus.partitionOf(message.get(0).topic());
+            assertThat(message).allSatisfy(batch -> {
+                assertThat(EventBus.partitionOf(batch.topic())).isEqualTo(partition);
+                assertThat(batch.events()).extracting(Event::seq).containsExactly(1L, 2L);
+            });
+        }
+    }
+
+    /** Records every write; the store itself (JDBC) is tested in JdbcEventStoreTest and the persistent ITs. */
+    private record RecordingStore(List<List<EventStore.StoredBatch>> writes) implements EventStore {
+        @Override
+        public void write(List<StoredBatch> batches) {
+            writes.add(List.copyOf(batches));
+        }
+
+        @Override
+        public java.util.Optional<StoredTopic> load(String topic, int limit) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public String clusterEpoch(String proposed) {
+            return proposed;
+        }
+
+        @Override
+        public void close() {
         }
     }
 }

@@ -70,11 +70,13 @@ class StagePropertiesTest {
         final Map<List<Integer>, List<Integer>> seqs = new ConcurrentHashMap<>();
         final AtomicLong calls = new AtomicLong();
         final int batchSize;
+        final int lanesPerCall;
         final int failEvery;
         final int yieldEvery;
 
-        CheckingHandler(int batchSize, int failEvery, int yieldEvery) {
+        CheckingHandler(int batchSize, int lanesPerCall, int failEvery, int yieldEvery) {
             this.batchSize = batchSize;
+            this.lanesPerCall = lanesPerCall;
             this.failEvery = failEvery;
             this.yieldEvery = yieldEvery;
         }
@@ -87,12 +89,14 @@ class StagePropertiesTest {
                 if (batch.isEmpty() || batch.size() > batchSize) {
                     violations.add("batch size " + batch.size());
                 }
-                int key = batch.get(0).key();
-                if (batch.stream().anyMatch(i -> i.key() != key)) {
-                    violations.add("mixed keys in " + batch);
+                List<Integer> keys = keysInRuns(batch);
+                if (keys.size() > lanesPerCall) {
+                    violations.add(keys.size() + " keys in one call (at most " + lanesPerCall + "): " + batch);
                 }
-                if (activePerKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet() != 1) {
-                    violations.add("key " + key + " handled concurrently");
+                for (int key : keys) {
+                    if (activePerKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet() != 1) {
+                        violations.add("key " + key + " handled concurrently");
+                    }
                 }
                 for (Item i : batch) {
                     seqs.computeIfAbsent(List.of(i.producer(), i.key()),
@@ -104,13 +108,28 @@ class StagePropertiesTest {
                 if (yieldEvery > 0 && call % yieldEvery == 0) {
                     Thread.yield(); // widen the window in which other lanes run
                 }
-                activePerKey.get(key).decrementAndGet();
+                keys.forEach(key -> activePerKey.get(key).decrementAndGet());
                 if (failEvery > 0 && call % failEvery == 0) {
                     throw new IllegalStateException("planned failure " + call);
                 }
             } finally {
                 inFlight.decrementAndGet();
             }
+        }
+
+        /** The batch's keys in the order of their runs; a key that comes back after another key is a violation. */
+        private List<Integer> keysInRuns(List<Item> batch) {
+            List<Integer> keys = new ArrayList<>();
+            for (Item item : batch) {
+                if (keys.isEmpty() || keys.get(keys.size() - 1) != item.key()) {
+                    if (keys.contains(item.key())) {
+                        violations.add("key " + item.key() + " not in one run: " + batch);
+                    } else {
+                        keys.add(item.key());
+                    }
+                }
+            }
+            return keys;
         }
 
         /** Per (producer, key), handled seqs increase: dropped ones may be missing, none reordered. */
@@ -131,6 +150,7 @@ class StagePropertiesTest {
                 .overflow(policy, timeout)
                 .workers(workers)
                 .batchSize(batchSize)
+                .lanesPerCall(handler.lanesPerCall)
                 .keyedBy(Item::key)
                 .threads(TestThreads.daemon())
                 .handler(handler)
@@ -143,9 +163,9 @@ class StagePropertiesTest {
     void shouldKeepPerKeyOrderAndNeverExceedWorkers(@ForAll @IntRange(min = 1, max = 4) int workers,
             @ForAll @IntRange(min = 1, max = 8) int batchSize, @ForAll @IntRange(min = 1, max = 32) int capacity,
             @ForAll @IntRange(min = 1, max = 6) int keys, @ForAll @IntRange(min = 1, max = 3) int producers,
-            @ForAll @IntRange(min = 1, max = 400) int perProducer, @ForAll @IntRange(min = 0, max = 5) int yieldEvery)
-            throws Exception {
-        CheckingHandler handler = new CheckingHandler(batchSize, 0, yieldEvery);
+            @ForAll @IntRange(min = 1, max = 400) int perProducer, @ForAll @IntRange(min = 0, max = 5) int yieldEvery,
+            @ForAll @IntRange(min = 1, max = 4) int lanesPerCall) throws Exception {
+        CheckingHandler handler = new CheckingHandler(batchSize, lanesPerCall, 0, yieldEvery);
         Stage<Item> s = stage(handler, OverflowPolicy.BLOCK, Duration.ofMinutes(1), capacity, workers,
                 batchSize, new CopyOnWriteArrayList<>());
         s.start();
@@ -175,8 +195,9 @@ class StagePropertiesTest {
             @ForAll @IntRange(min = 1, max = 3) int workers, @ForAll @IntRange(min = 1, max = 8) int batchSize,
             @ForAll @IntRange(min = 1, max = 16) int capacity, @ForAll @IntRange(min = 1, max = 5) int keys,
             @ForAll @IntRange(min = 1, max = 3) int producers, @ForAll @IntRange(min = 1, max = 300) int perProducer,
-            @ForAll @IntRange(min = 0, max = 4) int failEvery) throws Exception {
-        CheckingHandler handler = new CheckingHandler(batchSize, failEvery, 3);
+            @ForAll @IntRange(min = 0, max = 4) int failEvery, @ForAll @IntRange(min = 1, max = 4) int lanesPerCall)
+            throws Exception {
+        CheckingHandler handler = new CheckingHandler(batchSize, lanesPerCall, failEvery, 3);
         Stage<Item> s = stage(handler, policy, Duration.ofNanos(50_000), capacity, workers, batchSize,
                 new CopyOnWriteArrayList<>());
         s.start();
@@ -204,8 +225,9 @@ class StagePropertiesTest {
             @ForAll @IntRange(min = 1, max = 3) int workers, @ForAll @IntRange(min = 1, max = 8) int batchSize,
             @ForAll @IntRange(min = 1, max = 16) int capacity, @ForAll @IntRange(min = 1, max = 5) int keys,
             @ForAll @IntRange(min = 1, max = 3) int producers, @ForAll @IntRange(min = 1, max = 300) int perProducer,
-            @ForAll @IntRange(min = 0, max = 4) int yieldEvery) throws Exception {
-        CheckingHandler handler = new CheckingHandler(batchSize, 0, yieldEvery);
+            @ForAll @IntRange(min = 0, max = 4) int yieldEvery, @ForAll @IntRange(min = 1, max = 4) int lanesPerCall)
+            throws Exception {
+        CheckingHandler handler = new CheckingHandler(batchSize, lanesPerCall, 0, yieldEvery);
         List<Item> dropped = new CopyOnWriteArrayList<>();
         Stage<Item> s = stage(handler, policy, Duration.ZERO, capacity, workers, batchSize, dropped);
         s.start();

@@ -104,6 +104,29 @@ class StageTest {
     }
 
     @Test
+    void withLanesPerCall_oneCallServesSeveralReadyKeys_eachKeyTogetherInOfferOrder_withinTheBatchSize() {
+        List<List<Msg>> calls = new CopyOnWriteArrayList<>();
+        Stage<Msg> s = Stage.<Msg>builder("multi-lane").capacity(100).workers(1).batchSize(8).lanesPerCall(3)
+                .keyedBy(Msg::key).threads(TestThreads.daemon()).handler(b -> calls.add(List.copyOf(b))).build();
+        for (int i = 0; i < 15; i++) { // k0..k4 interleaved, 3 items each: one pull chunk (16) stages them all
+            s.offer(new Msg("k" + (i % 5), i));
+        }
+        s.start();
+        assertThat(s.drain(Duration.ofSeconds(10)).completed()).isTrue();
+
+        // three keys per call at most; the third is cut at the batch size and goes to the back of the ready lanes
+        assertThat(calls).extracting(call -> call.stream().map(Msg::n).toList()).containsExactly(
+                List.of(0, 5, 10, 1, 6, 11, 2, 7),
+                List.of(3, 8, 13, 4, 9, 14, 12));
+    }
+
+    @Test
+    void shouldRefuseLanesPerCallBelowOne() {
+        assertThatThrownBy(() -> Stage.<Msg>builder("x").lanesPerCall(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lanes per call");
+    }
+
+    @Test
     void shouldPassAFailedBatchToOnErrorAndKeepGoing() {
         List<Integer> handled = new CopyOnWriteArrayList<>();
         List<List<Integer>> failedBatches = new CopyOnWriteArrayList<>();

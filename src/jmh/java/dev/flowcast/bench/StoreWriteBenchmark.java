@@ -20,12 +20,14 @@ import org.HdrHistogram.Histogram;
 /**
  * The {@code persistent} store's write against a real PostgreSQL, shaped like the ingest workers' calls: each call
  * writes 8 topics × 10 events of 60 bytes (history size 1000), each thread cycling over its own 48 topics, so every
- * write also prunes once the history is full. Measures calls/s and per-call p50/p99 (HdrHistogram) for {@code old}
- * ({@link BatchedStoreWrite}: three batches and a commit) and {@code new} ({@link JdbcEventStore#write}: one
- * statement), each on fresh tables, in the order given, after a warm-up that fills the history.
+ * write also pushes events out of the history once it is full. Measures calls/s, per-call p50/p99 (HdrHistogram)
+ * and the database's CPU per call for {@code old} ({@link BatchedStoreWrite}: three batches and a commit),
+ * {@code pruning} ({@link PruningStoreWrite}: one statement that inserts every event and deletes what fell out of the
+ * history) and {@code ring} ({@link JdbcEventStore#write}: one statement that overwrites ring slots), each on fresh
+ * tables, in the order given, after a warm-up that fills the history.
  *
  * <p>{@code bench/store-write.sh} starts a throw-away PostgreSQL and runs
- * {@code mvn -B -Pbench compile exec:exec@store -Dstore.args="JDBC_URL [old,new,old,new] [CALLS] [THREADS]"}
+ * {@code mvn -B -Pbench compile exec:exec@store -Dstore.args="JDBC_URL [pruning,ring,pruning,ring] [CALLS] [THREADS]"}
  * (user {@code postgres}, no password).
  */
 public final class StoreWriteBenchmark {
@@ -44,7 +46,7 @@ public final class StoreWriteBenchmark {
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
-        List<String> variants = List.of((args.length > 1 ? args[1] : "old,new,old,new").split(","));
+        List<String> variants = List.of((args.length > 1 ? args[1] : "pruning,ring,pruning,ring").split(","));
         int calls = args.length > 2 ? Integer.parseInt(args[2]) : 4000;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         System.out.printf("%d threads, %d measured calls each after %d warm-up calls; a call: %d topics x %d events of "
@@ -56,16 +58,24 @@ public final class StoreWriteBenchmark {
             HikariDataSource pool = null;
             try {
                 Write write;
+                String table = "flowcast_events";
                 if ("old".equals(variant)) {
                     pool = pool(url, threads);
+                    createEventsTable(url);
                     write = new BatchedStoreWrite(pool, HISTORY)::write;
-                } else if ("new".equals(variant)) {
+                } else if ("pruning".equals(variant)) {
+                    HikariDataSource own = pool(url, threads);
+                    pool = own;
+                    createEventsTable(url);
+                    write = batches -> PruningStoreWrite.write(own, batches, HISTORY);
+                } else if ("ring".equals(variant)) {
                     write = store::write;
+                    table = "flowcast_ring";
                 } else {
-                    throw new IllegalArgumentException("variants are old and new: " + variant);
+                    throw new IllegalArgumentException("variants are old, pruning and ring: " + variant);
                 }
                 run(variant, write, calls, threads, java.net.URI.create(url.substring(5)).getPort());
-                System.out.printf("  rows kept: %d (expected %d)%n", count(url), (long) threads * TOPICS_PER_THREAD * HISTORY);
+                System.out.printf("  rows kept: %d (expected %d)%n", count(url, table), (long) threads * TOPICS_PER_THREAD * HISTORY);
             } finally {
                 if (pool != null) {
                     pool.close();
@@ -157,13 +167,21 @@ public final class StoreWriteBenchmark {
 
     private static void dropTables(String url) throws SQLException {
         try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS flowcast_events, flowcast_topics, flowcast_cluster");
+            s.execute("DROP TABLE IF EXISTS flowcast_events, flowcast_ring, flowcast_topics, flowcast_cluster");
         }
     }
 
-    private static long count(String url) throws SQLException {
+    /** The table of the writes before the ring slots, which the store no longer creates. */
+    private static void createEventsTable(String url) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE flowcast_events (topic VARCHAR(200) NOT NULL, seq BIGINT NOT NULL, "
+                    + "id VARCHAR(64) NOT NULL, data TEXT NOT NULL, accepted_micros BIGINT NOT NULL, PRIMARY KEY (topic, seq))");
+        }
+    }
+
+    private static long count(String url, String table) throws SQLException {
         try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM flowcast_events")) {
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -185,7 +203,9 @@ public final class StoreWriteBenchmark {
         try {
             String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + process.pid() + "/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime, stime (ticks of 10 ms)
+            // utime, stime, and cutime, cstime: the postmaster's children that ended (autovacuum workers) count too
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
+                    + Long.parseLong(fields[14])) / 100.0; // ticks of 10 ms
         } catch (java.io.IOException | RuntimeException gone) {
             return 0;
         }

@@ -15,10 +15,11 @@ import java.util.Optional;
 /**
  * The {@code persistent} store on JDBC: PostgreSQL (tested; shared by every member) or an H2 file (one node).
  *
- * <p>Three tables, created when missing: {@code flowcast_cluster} (the cluster epoch), {@code flowcast_topics}
- * (epoch and newest seq per topic) and {@code flowcast_events} (the last {@code flowcast.history.size} events per
- * topic; older ones are deleted in the same transaction as each write). Writes are idempotent on (topic, seq), so a
- * batch written twice is stored once. On PostgreSQL a write is one statement, one round trip ({@link PostgresWrite}).
+ * <p>Three tables, created when missing ({@link RingSchema}): {@code flowcast_cluster} (the cluster epoch),
+ * {@code flowcast_topics} (epoch and newest seq per topic) and {@code flowcast_ring} (the last
+ * {@code flowcast.history.size} events per topic, each in the slot {@code seq % history size}, which the event one
+ * history later overwrites). Writes only move a slot forward, so a batch written twice is stored once. On
+ * PostgreSQL a write is one statement, one round trip ({@link PostgresWrite}).
  *
  * <p>Threading: thread-safe; a small connection pool (HikariCP), one connection per call. A database that cannot
  * be reached within {@link #CONNECT_TIMEOUT_MS} fails the call with {@link StoreUnavailable}.
@@ -107,13 +108,8 @@ public final class JdbcEventStore implements EventStore {
     }
 
     private void createSchemaOnce() {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS flowcast_cluster (k VARCHAR(64) PRIMARY KEY, v VARCHAR(64) NOT NULL)");
-            s.execute("CREATE TABLE IF NOT EXISTS flowcast_topics (topic VARCHAR(200) PRIMARY KEY, "
-                    + "epoch VARCHAR(16) NOT NULL, newest_seq BIGINT NOT NULL)");
-            s.execute("CREATE TABLE IF NOT EXISTS flowcast_events (topic VARCHAR(200) NOT NULL, seq BIGINT NOT NULL, "
-                    + "id VARCHAR(64) NOT NULL, data " + (postgres ? "TEXT" : "CHARACTER LARGE OBJECT")
-                    + " NOT NULL, accepted_micros BIGINT NOT NULL, PRIMARY KEY (topic, seq))");
+        try (Connection c = pool.getConnection()) {
+            new RingSchema(postgres, historySize).prepare(c);
         } catch (SQLException e) {
             throw unavailable("could not create its tables", e);
         }
@@ -149,52 +145,45 @@ public final class JdbcEventStore implements EventStore {
 
     /**
      * H2 (one node): a batch of each statement, then commit (H2 runs neither data-modifying CTEs nor
-     * {@code ON CONFLICT DO UPDATE}).
+     * {@code ON CONFLICT DO UPDATE}); the same rows as on PostgreSQL ({@link RingRows}).
      */
     private void writeInOneTransaction(List<StoredBatch> batches) throws SQLException {
+        RingRows write = new RingRows(batches, historySize);
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement events = c.prepareStatement("MERGE INTO flowcast_events "
-                    + "(topic, seq, id, data, accepted_micros) KEY (topic, seq) VALUES (?, ?, ?, ?, ?)");
+            try (PreparedStatement events = c.prepareStatement(
+                         // as PostgreSQL's upsert: a slot only moves forward
+                         "MERGE INTO flowcast_ring r USING (VALUES (CAST(? AS VARCHAR(200)), CAST(? AS INT), "
+                         + "CAST(? AS BIGINT), CAST(? AS VARCHAR(64)), CAST(? AS CHARACTER LARGE OBJECT), CAST(? AS BIGINT))) "
+                         + "AS s(topic, slot, seq, id, data, accepted_micros) ON r.topic = s.topic AND r.slot = s.slot "
+                         + "WHEN MATCHED AND r.seq < s.seq THEN UPDATE SET seq = s.seq, id = s.id, data = s.data, "
+                         + "accepted_micros = s.accepted_micros "
+                         + "WHEN NOT MATCHED THEN INSERT (topic, slot, seq, id, data, accepted_micros) "
+                         + "VALUES (s.topic, s.slot, s.seq, s.id, s.data, s.accepted_micros)");
                  PreparedStatement topics = c.prepareStatement(
                          // as PostgreSQL's upsert: the first epoch stays, newest_seq never goes down (a late
                          // batch written again after the store came back must not lower it)
                          "MERGE INTO flowcast_topics t USING (VALUES (CAST(? AS VARCHAR(200)), CAST(? AS VARCHAR(16)), "
                          + "CAST(? AS BIGINT))) AS s(topic, epoch, newest_seq) ON t.topic = s.topic "
                          + "WHEN MATCHED THEN UPDATE SET newest_seq = GREATEST(t.newest_seq, s.newest_seq) "
-                         + "WHEN NOT MATCHED THEN INSERT (topic, epoch, newest_seq) VALUES (s.topic, s.epoch, s.newest_seq)");
-                 PreparedStatement prune = c.prepareStatement(
-                         "DELETE FROM flowcast_events WHERE topic = ? AND seq > ? AND seq <= ?")) {
-                for (StoredBatch batch : batches) {
-                    long newest = 0;
-                    long oldest = Long.MAX_VALUE;
-                    for (Event event : batch.events()) {
-                        events.setString(1, batch.topic());
-                        events.setLong(2, event.seq());
-                        events.setString(3, event.id());
-                        events.setString(4, event.data());
-                        events.setLong(5, event.acceptedMicros());
-                        events.addBatch();
-                        newest = Math.max(newest, event.seq());
-                        oldest = Math.min(oldest, event.seq());
-                    }
-                    topics.setString(1, batch.topic());
-                    topics.setString(2, batch.epoch());
-                    topics.setLong(3, newest);
+                         + "WHEN NOT MATCHED THEN INSERT (topic, epoch, newest_seq) VALUES (s.topic, s.epoch, s.newest_seq)")) {
+                for (RingRows.Row row : write.rows()) {
+                    events.setString(1, row.topic());
+                    events.setInt(2, row.slot());
+                    events.setLong(3, row.event().seq());
+                    events.setString(4, row.event().id());
+                    events.setString(5, row.event().data());
+                    events.setLong(6, row.event().acceptedMicros());
+                    events.addBatch();
+                }
+                for (var head : write.heads().entrySet()) {
+                    topics.setString(1, head.getKey());
+                    topics.setString(2, head.getValue().epoch());
+                    topics.setLong(3, head.getValue().newestSeq());
                     topics.addBatch();
-                    if (newest > historySize) {
-                        // Only the rows this batch pushes out of the history, as a bounded range: "seq <= x" alone
-                        // walked every dead index entry of the topic's earlier deletes (until a vacuum), and made
-                        // each write slower than the last.
-                        prune.setString(1, batch.topic());
-                        prune.setLong(2, Math.max(0, oldest - 1 - historySize));
-                        prune.setLong(3, newest - historySize);
-                        prune.addBatch();
-                    }
                 }
                 events.executeBatch();
                 topics.executeBatch();
-                prune.executeBatch();
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
@@ -218,7 +207,7 @@ public final class JdbcEventStore implements EventStore {
                 newest = rs.getLong(2);
             }
             List<HistoryEntry> entries = new ArrayList<>();
-            try (PreparedStatement rows = c.prepareStatement("SELECT seq, id, data, accepted_micros FROM flowcast_events "
+            try (PreparedStatement rows = c.prepareStatement("SELECT seq, id, data, accepted_micros FROM flowcast_ring "
                     + "WHERE topic = ? AND seq > ? AND seq <= ? ORDER BY seq")) {
                 rows.setString(1, topic);
                 rows.setLong(2, newest - limit);

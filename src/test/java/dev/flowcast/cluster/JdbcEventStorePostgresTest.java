@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The JDBC store on a real, throw-away PostgreSQL (Debian's binaries, {@link PostgresServer}): its one-statement
- * write ({@link PostgresWrite}) must keep what the insert, upsert and prune did one after the other in a transaction.
- * Each test starts from empty tables; history size 4.
+ * write into ring slots ({@link PostgresWrite}) must keep exactly each topic's last events, and a store of the
+ * earlier schema or of another history size must come through {@link RingSchema} whole. Each test starts from an
+ * empty database; history size 4.
  */
 class JdbcEventStorePostgresTest {
 
@@ -46,7 +47,7 @@ class JdbcEventStorePostgresTest {
     @BeforeEach
     void emptyStore() throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS flowcast_events, flowcast_topics, flowcast_cluster");
+            s.execute("DROP TABLE IF EXISTS flowcast_events, flowcast_ring, flowcast_ring_resized, flowcast_topics, flowcast_cluster");
         }
         store = JdbcEventStore.open(server.jdbcUrl(), "postgres", null, 2, HISTORY);
     }
@@ -142,38 +143,88 @@ class JdbcEventStorePostgresTest {
         }
     }
 
-    /**
-     * A write that carries many topics (a sequencer call takes every ready bus partition) must still prune by
-     * primary-key probes: with one range per batch, PostgreSQL planned a sequential scan of the whole table from
-     * about twenty topics on (22 ms at 100 000 rows, against 0.3 ms), and a node at 1 000 requests/s fell to a
-     * third of that (docs/benchmarks.md § Ninth pass).
-     */
     @Test
-    void aWriteOfManyTopics_prunesByPrimaryKey_notByAScanOfTheWholeTable() throws SQLException {
-        int history = 1000;
-        List<StoredBatch> batches = new ArrayList<>();
-        for (int t = 1; t <= 40; t++) { // each topic's next event pushes its oldest out of the history
-            batches.add(batch("topic." + t, "ep", history + 1, history + 1));
-        }
-        PostgresWrite write = new PostgresWrite(batches, history);
-        List<String> plan = new ArrayList<>();
+    void aLateBatch_neverOverwritesTheNewerEventInItsSlot() throws SQLException {
+        store.write(List.of(batch("t", "ep0ch", 1, 8))); // slots 0-3 hold 5-8
+        store.write(List.of(batch("t", "ep0ch", 2, 4))); // written again late: 2-4 would take slots 2, 3, 0
+        assertThat(seqs("t")).containsExactly(5L, 6L, 7L, 8L);
+        assertThat(store.load("t", 10).orElseThrow().entries()).extracting(HistoryEntry::data)
+                .containsExactly("{\"n\":5}", "{\"n\":6}", "{\"n\":7}", "{\"n\":8}");
+    }
+
+    /** A store written by the version before the ring (one row per event, pruned by deletes) is moved into it. */
+    @Test
+    void aStoreOfTheEarlierSchema_isMovedIntoTheRing_keepingEachTopicsLastEvents() throws SQLException {
+        store.close();
         try (Connection c = connect(); Statement s = c.createStatement()) {
-            // rows as wide as real ones (32-hex ids, small JSON): the planner weighs pages, and narrow rows hid it
-            s.execute("INSERT INTO flowcast_events SELECT 'topic.' || t, n, md5(t || '.' || n), "
-                    + "'{\"at\":' || n || '}', 1796317864785000 + n "
-                    + "FROM generate_series(1, 100) t, generate_series(1, " + history + ") n");
-            s.execute("ANALYZE flowcast_events");
-            try (var explain = c.prepareStatement("EXPLAIN " + PostgresWrite.SQL)) {
-                write.bind(c, explain);
-                try (ResultSet rows = explain.executeQuery()) {
-                    while (rows.next()) {
-                        plan.add(rows.getString(1));
-                    }
-                }
-            }
+            s.execute("DROP TABLE flowcast_ring, flowcast_topics, flowcast_cluster");
+            s.execute("CREATE TABLE flowcast_cluster (k VARCHAR(64) PRIMARY KEY, v VARCHAR(64) NOT NULL)");
+            s.execute("CREATE TABLE flowcast_topics (topic VARCHAR(200) PRIMARY KEY, epoch VARCHAR(16) NOT NULL, "
+                    + "newest_seq BIGINT NOT NULL)");
+            s.execute("CREATE TABLE flowcast_events (topic VARCHAR(200) NOT NULL, seq BIGINT NOT NULL, id VARCHAR(64) "
+                    + "NOT NULL, data TEXT NOT NULL, accepted_micros BIGINT NOT NULL, PRIMARY KEY (topic, seq))");
+            s.execute("INSERT INTO flowcast_cluster VALUES ('epoch', 'cluster1')");
+            s.execute("INSERT INTO flowcast_topics VALUES ('t', 'ep0ch', 9), ('u', 'ep1', 2)");
+            s.execute("INSERT INTO flowcast_events SELECT 't', n, 'id-t-' || n, '{\"n\":' || n || '}', 1000000 + n "
+                    + "FROM generate_series(3, 9) n"); // a prune that had not run yet: 3-5 are older than the history
+            s.execute("INSERT INTO flowcast_events VALUES ('u', 1, 'id-u-1', '{}', 1), ('u', 2, 'id-u-2', '{}', 2)");
         }
-        assertThat(plan).as(String.join("\n", plan)).noneMatch(line -> line.contains("Seq Scan on flowcast_events"))
-                .anyMatch(line -> line.contains("Index Scan using flowcast_events_pkey"));
+        store = JdbcEventStore.open(server.jdbcUrl(), "postgres", null, 2, HISTORY);
+        assertThat(seqs("t")).containsExactly(6L, 7L, 8L, 9L);
+        assertThat(seqs("u")).containsExactly(1L, 2L);
+        HistoryEntry oldest = store.load("t", 10).orElseThrow().entries().get(0);
+        assertThat(List.of(oldest.seq(), oldest.id(), oldest.data(), oldest.acceptedMicros()))
+                .containsExactly(6L, "id-t-6", "{\"n\":6}", 1_000_006L);
+        assertThat(store.clusterEpoch("other")).isEqualTo("cluster1");
+        assertThat(tableExists("flowcast_events")).isFalse();
+        store.write(List.of(batch("t", "ep0ch", 10, 11)));
+        assertThat(seqs("t")).containsExactly(8L, 9L, 10L, 11L);
+    }
+
+    /** The slots move with {@code flowcast.history.size}: a restart with another size keeps the events it can. */
+    @Test
+    void aRestartWithAnotherHistorySize_reslotsTheRing_andWritesGoOnFromThere() throws SQLException {
+        store.write(List.of(batch("t", "ep0ch", 1, 7), batch("u", "ep0ch", 1, 2)));
+        store.close();
+        store = JdbcEventStore.open(server.jdbcUrl(), "postgres", null, 2, 6); // grown: 4-7 kept, room for 2 more
+        assertThat(seqs("t")).containsExactly(4L, 5L, 6L, 7L);
+        store.write(List.of(batch("t", "ep0ch", 8, 10)));
+        assertThat(seqs("t")).containsExactly(5L, 6L, 7L, 8L, 9L, 10L);
+        store.close();
+        store = JdbcEventStore.open(server.jdbcUrl(), "postgres", null, 2, 3); // shrunk
+        assertThat(seqs("t")).containsExactly(8L, 9L, 10L);
+        assertThat(seqs("u")).containsExactly(1L, 2L);
+        store.write(List.of(batch("t", "ep0ch", 11, 11)));
+        assertThat(seqs("t")).containsExactly(9L, 10L, 11L);
+        assertThat(store.load("t", 10).orElseThrow().newestSeq()).isEqualTo(11);
+        assertThat(tableExists("flowcast_ring_resized")).isFalse();
+    }
+
+    /** Members start together: each opens the store at once, and the earlier schema is moved exactly once. */
+    @Test
+    void membersOpeningTheStoreTogether_moveTheEarlierSchemaOnce() throws Exception {
+        aStoreOfTheEarlierSchema_isMovedIntoTheRing_keepingEachTopicsLastEvents(); // leaves the ring in place
+        store.close();
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE flowcast_events AS SELECT topic, seq, id, data, accepted_micros FROM flowcast_ring");
+            s.execute("DELETE FROM flowcast_ring");
+            s.execute("DELETE FROM flowcast_cluster WHERE k = 'ring_size'");
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<JdbcEventStore>> opening = new ArrayList<>();
+            for (int member = 0; member < 4; member++) {
+                opening.add(pool.submit(() -> JdbcEventStore.open(server.jdbcUrl(), "postgres", null, 2, HISTORY)));
+            }
+            for (var open : opening) {
+                open.get().close();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        store = JdbcEventStore.open(server.jdbcUrl(), "postgres", null, 2, HISTORY);
+        assertThat(seqs("t")).containsExactly(8L, 9L, 10L, 11L);
+        assertThat(tableExists("flowcast_events")).isFalse();
     }
 
     /**
@@ -187,7 +238,7 @@ class JdbcEventStorePostgresTest {
         assertThatThrownBy(() -> store.write(call))
                 .isInstanceOf(EventStore.StoreUnavailable.class)
                 .hasMessageContaining("refused a write");
-        assertThat(seqs("t")).containsExactly(1L, 2L, 3L, 4L); // neither inserted 5, 6 nor pruned 1, 2
+        assertThat(seqs("t")).containsExactly(1L, 2L, 3L, 4L); // 5, 6 did not overwrite 1, 2
         assertThat(seqs("u")).isEmpty();
         assertThat(store.load("t", 10).orElseThrow().newestSeq()).isEqualTo(4);
         assertThat(store.load("u", 10)).isEmpty();
@@ -218,7 +269,7 @@ class JdbcEventStorePostgresTest {
     /** Every stored seq of a topic, straight from the table (load() reads only the newest {@code limit}). */
     private static List<Long> seqs(String topic) throws SQLException {
         try (Connection c = connect();
-             var query = c.prepareStatement("SELECT seq FROM flowcast_events WHERE topic = ? ORDER BY seq")) {
+             var query = c.prepareStatement("SELECT seq FROM flowcast_ring WHERE topic = ? ORDER BY seq")) {
             query.setString(1, topic);
             List<Long> seqs = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {
@@ -227,6 +278,16 @@ class JdbcEventStorePostgresTest {
                 }
             }
             return seqs;
+        }
+    }
+
+    private static boolean tableExists(String table) throws SQLException {
+        try (Connection c = connect(); var query = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            query.setString(1, table);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
         }
     }
 

@@ -60,13 +60,48 @@ class JdbcEventStoreTest {
                 store.write(List.of(new EventStore.StoredBatch("t", "ep0ch", events)));
             }
             try (var c = java.sql.DriverManager.getConnection(url(), "sa", "");
-                 var rows = c.createStatement().executeQuery("SELECT seq FROM flowcast_events ORDER BY seq")) {
+                 var rows = c.createStatement().executeQuery("SELECT seq FROM flowcast_ring ORDER BY seq")) {
                 List<Long> kept = new java.util.ArrayList<>();
                 while (rows.next()) {
                     kept.add(rows.getLong(1));
                 }
                 assertThat(kept).containsExactly(27L, 28L, 29L, 30L);
             }
+        }
+    }
+
+    /** H2's MERGE keeps PostgreSQL's rules: a slot only moves forward, and the slots move with the history size. */
+    @Test
+    void aLateBatchKeepsTheNewerSlot_andAnotherHistorySizeReslotsTheRing_asOnPostgres() throws Exception {
+        try (JdbcEventStore store = JdbcEventStore.open(url(), "sa", "", 2, 4)) {
+            store.write(List.of(new EventStore.StoredBatch("t", "ep0ch", events(1, 8))));
+            store.write(List.of(new EventStore.StoredBatch("t", "ep0ch", events(2, 4)))); // late
+            assertThat(storedSeqs()).containsExactly(5L, 6L, 7L, 8L);
+        }
+        try (JdbcEventStore store = JdbcEventStore.open(url(), "sa", "", 2, 3)) {
+            assertThat(storedSeqs()).containsExactly(6L, 7L, 8L);
+            store.write(List.of(new EventStore.StoredBatch("t", "ep0ch", events(9, 10))));
+            assertThat(store.load("t", 10).orElseThrow().entries()).extracting(HistoryEntry::seq)
+                    .containsExactly(8L, 9L, 10L);
+        }
+    }
+
+    private static List<Event> events(long from, long to) {
+        List<Event> events = new java.util.ArrayList<>();
+        for (long seq = from; seq <= to; seq++) {
+            events.add(new Event("id-" + seq, "t", "{\"n\":" + seq + "}", seq, seq));
+        }
+        return events;
+    }
+
+    private List<Long> storedSeqs() throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(url(), "sa", "");
+             var rows = c.createStatement().executeQuery("SELECT seq FROM flowcast_ring ORDER BY seq")) {
+            List<Long> kept = new java.util.ArrayList<>();
+            while (rows.next()) {
+                kept.add(rows.getLong(1));
+            }
+            return kept;
         }
     }
 

@@ -14,9 +14,9 @@ import java.util.List;
  *
  * <p>An event overwrites the slot of the event {@code historySize} seqs before it, only forward ({@code WHERE seq <
  * EXCLUDED.seq}: a batch written again, or a late one, changes nothing). No row is ever deleted: the earlier schema
- * inserted every event and deleted the one that fell out of the history, which cost PostgreSQL 2–3 times the CPU of
- * this update per write and left ~10 000 dead rows a second for autovacuum at 10 000 events/s (docs/benchmarks.md
- * § Tenth pass).
+ * inserted every event and deleted the one that fell out of the history, which cost PostgreSQL about 8 times the CPU
+ * of this update per write once autovacuum is counted (2–3 times without it), and left ~430 000 dead rows a minute
+ * for autovacuum at 10 000 events/s (docs/benchmarks.md § Tenth pass).
  *
  * <p>Threading: one instance per call, built and used on the calling thread.
  */

@@ -15,13 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
 /**
  * The {@code persistent} store's write against a real PostgreSQL, shaped like the ingest workers' calls: each call
  * writes 8 topics × 10 events of 60 bytes (history size 1000), each thread cycling over its own 48 topics, so every
- * write also pushes events out of the history once it is full. Measures calls/s, per-call p50/p99 (HdrHistogram)
- * and the database's CPU per call for {@code old} ({@link BatchedStoreWrite}: three batches and a commit),
+ * write also pushes events out of the history once it is full. Measures calls/s, per-call p50/p99 (HdrHistogram),
+ * the bytes the calling thread allocates per call (the driver encodes and reads on it) and the database's CPU per call for {@code old} ({@link BatchedStoreWrite}: three batches and a commit),
  * {@code pruning} ({@link PruningStoreWrite}: one statement that inserts every event and deletes what fell out of the
  * history) and {@code ring} ({@link JdbcEventStore#write}: one statement that overwrites ring slots), each on fresh
  * tables, in the order given, after a warm-up that fills the history.
@@ -90,6 +91,8 @@ public final class StoreWriteBenchmark {
         CyclicBarrier done = new CyclicBarrier(threads + 1);
         List<Histogram> latencies = new ArrayList<>();
         List<Thread> workers = new ArrayList<>();
+        LongAdder allocated = new LongAdder();
+        com.sun.management.ThreadMXBean threadBean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (int t = 0; t < threads; t++) {
             Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
             latencies.add(latency);
@@ -103,9 +106,11 @@ public final class StoreWriteBenchmark {
                     measuring.await();
                     for (int call = WARM_UP_CALLS; call < WARM_UP_CALLS + calls; call++) {
                         List<StoredBatch> batches = nextCall(thread, call, seqs);
+                        long bytes0 = threadBean.getCurrentThreadAllocatedBytes();
                         long t0 = System.nanoTime();
                         write.write(batches);
                         latency.recordValue(System.nanoTime() - t0);
+                        allocated.add(threadBean.getCurrentThreadAllocatedBytes() - bytes0);
                     }
                     done.await();
                 } catch (Exception e) {
@@ -129,10 +134,12 @@ public final class StoreWriteBenchmark {
         Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         latencies.forEach(all::add);
         System.out.printf("%s: %.0f calls/s (%.0f events/s), per call p50 %.2f ms, p99 %.2f ms, max %.2f ms; "
-                        + "%.1f s, CPU per call: PostgreSQL %.2f ms, benchmark JVM %.2f ms; load %.2f%n",
+                        + "%.1f s, CPU per call: PostgreSQL %.2f ms, benchmark JVM %.2f ms; allocated per call %.1f KB; "
+                        + "load %.2f%n",
                 variant, all.getTotalCount() / seconds, all.getTotalCount() * TOPICS_PER_CALL * EVENTS_PER_TOPIC / seconds,
                 all.getValueAtPercentile(50) / 1e6, all.getValueAtPercentile(99) / 1e6, all.getMaxValue() / 1e6,
-                seconds, serverCpu * 1e3 / all.getTotalCount(), cpu * 1e3 / all.getTotalCount(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                seconds, serverCpu * 1e3 / all.getTotalCount(), cpu * 1e3 / all.getTotalCount(),
+                allocated.sum() / 1024.0 / all.getTotalCount(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     /** The thread's next 8 of its 48 topics, 10 new events each. */

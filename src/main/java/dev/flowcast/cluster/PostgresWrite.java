@@ -4,8 +4,8 @@ import dev.flowcast.cluster.EventStore.StoredBatch;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
+import org.postgresql.PGConnection;
 
 /**
  * One {@link JdbcEventStore#write} on PostgreSQL as a single statement, so that it costs one round trip: the ring
@@ -38,40 +38,51 @@ final class PostgresWrite {
         this.rows = new RingRows(batches, historySize);
     }
 
-    /** Sets the parameters of a statement prepared from {@link #SQL}. */
+    /**
+     * Sets the parameters of a statement prepared from {@link #SQL}. The arrays are {@code String[]}, {@code int[]}
+     * and {@code long[]}, never {@code Object[]}: for those types the driver sends PostgreSQL's binary array format
+     * (each string's UTF-8 bytes behind its length), where an {@code Object[]} is first written out as an escaped
+     * array literal in a growing {@code StringBuilder}, then encoded, then parsed again by the server. That literal
+     * was the largest single allocation site of a {@code persistent} member (docs/benchmarks.md § Eleventh pass).
+     */
     void bind(Connection c, PreparedStatement s) throws SQLException {
-        int n = rows.rows().size();
-        List<String> topics = new ArrayList<>(n);
-        List<Integer> slots = new ArrayList<>(n);
-        List<Long> seqs = new ArrayList<>(n);
-        List<String> ids = new ArrayList<>(n);
-        List<String> data = new ArrayList<>(n);
-        List<Long> acceptedMicros = new ArrayList<>(n);
-        for (RingRows.Row row : rows.rows()) {
-            topics.add(row.topic());
-            slots.add(row.slot());
-            seqs.add(row.event().seq());
-            ids.add(row.event().id());
-            data.add(row.event().data());
-            acceptedMicros.add(row.event().acceptedMicros());
+        List<RingRows.Row> ring = rows.rows();
+        int n = ring.size();
+        String[] topics = new String[n];
+        int[] slots = new int[n];
+        long[] seqs = new long[n];
+        String[] ids = new String[n];
+        String[] data = new String[n];
+        long[] acceptedMicros = new long[n];
+        for (int r = 0; r < n; r++) {
+            RingRows.Row row = ring.get(r);
+            topics[r] = row.topic();
+            slots[r] = row.slot();
+            seqs[r] = row.event().seq();
+            ids[r] = row.event().id();
+            data[r] = row.event().data();
+            acceptedMicros[r] = row.event().acceptedMicros();
         }
-        List<String> headTopics = new ArrayList<>(rows.heads().size());
-        List<String> epochs = new ArrayList<>(rows.heads().size());
-        List<Long> newest = new ArrayList<>(rows.heads().size());
-        rows.heads().forEach((topic, head) -> {
-            headTopics.add(topic);
-            epochs.add(head.epoch());
-            newest.add(head.newestSeq());
-        });
+        int heads = rows.heads().size();
+        String[] headTopics = new String[heads];
+        String[] epochs = new String[heads];
+        long[] newest = new long[heads];
+        int h = 0;
+        for (var head : rows.heads().entrySet()) {
+            headTopics[h] = head.getKey();
+            epochs[h] = head.getValue().epoch();
+            newest[h++] = head.getValue().newestSeq();
+        }
+        PGConnection pg = c.unwrap(PGConnection.class); // its createArrayOf takes primitive arrays too
         int i = 1;
-        s.setArray(i++, c.createArrayOf("text", topics.toArray()));
-        s.setArray(i++, c.createArrayOf("int4", slots.toArray()));
-        s.setArray(i++, c.createArrayOf("bigint", seqs.toArray()));
-        s.setArray(i++, c.createArrayOf("text", ids.toArray()));
-        s.setArray(i++, c.createArrayOf("text", data.toArray()));
-        s.setArray(i++, c.createArrayOf("bigint", acceptedMicros.toArray()));
-        s.setArray(i++, c.createArrayOf("text", headTopics.toArray()));
-        s.setArray(i++, c.createArrayOf("text", epochs.toArray()));
-        s.setArray(i, c.createArrayOf("bigint", newest.toArray()));
+        s.setArray(i++, pg.createArrayOf("text", topics));
+        s.setArray(i++, pg.createArrayOf("int4", slots));
+        s.setArray(i++, pg.createArrayOf("int8", seqs));
+        s.setArray(i++, pg.createArrayOf("text", ids));
+        s.setArray(i++, pg.createArrayOf("text", data));
+        s.setArray(i++, pg.createArrayOf("int8", acceptedMicros));
+        s.setArray(i++, pg.createArrayOf("text", headTopics));
+        s.setArray(i++, pg.createArrayOf("text", epochs));
+        s.setArray(i, pg.createArrayOf("int8", newest));
     }
 }

@@ -5,10 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import jakarta.json.JsonObject;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,6 +118,52 @@ class BundleIT {
         assertThat(seen).filteredOn(answer -> answer.startsWith("200 "))
                 .isNotEmpty()
                 .allSatisfy(answer -> assertThat(answer).contains("\"name\":\"flowcast-pipeline\",\"status\":\"UP\""));
+    }
+
+    @Test
+    void aKeepAliveConnection_carriesMoreRequestsThanPayarasDefault250() throws IOException {
+        // payara-config/pre-boot-commands.txt lifts Grizzly's per-connection request limit: a publisher keeps its
+        // connection instead of reconnecting (and, behind TLS, shaking hands again) every 250 requests
+        int requests = 400;
+        try (Socket socket = new Socket(node.base().getHost(), node.base().getPort())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            byte[] request = ("GET /flowcast.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (int i = 1; i <= requests; i++) {
+                out.write(request);
+                out.flush();
+                Map<String, String> headers = readHead(in);
+                assertThat(headers.get(":status")).as("status line of request %d", i).contains(" 200 ");
+                assertThat(headers.get("connection")).as("request %d", i).isNotEqualToIgnoringCase("close");
+                in.readFully(new byte[Integer.parseInt(headers.get("content-length"))]);
+            }
+        }
+    }
+
+    /** Status line (under {@code :status}) and headers, names lower-case, up to the blank line. */
+    private static Map<String, String> readHead(DataInputStream in) throws IOException {
+        Map<String, String> headers = new HashMap<>();
+        String status = readLine(in);
+        headers.put(":status", status);
+        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+            int colon = line.indexOf(':');
+            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+        }
+        return headers;
+    }
+
+    private static String readLine(DataInputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new EOFException("the server closed the connection after: " + line);
+            }
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
     }
 
     @Test

@@ -68,7 +68,6 @@ public class Ingest {
     private volatile DeliveryGate gate;
     private volatile AnswerPool answers;
     private volatile BusSender busSender;
-    private volatile StoreWriter storeWriter;
     private boolean durable;
     private EventDataParser parser;
     private BatchParser batchParser;
@@ -99,8 +98,7 @@ public class Ingest {
                 Duration.ofMillis(settings.queueOfferTimeoutMs()), writerLagMillis);
         this.answers = new AnswerPool(threads, settings.stageWorkers());
         this.busSender = new BusSender(sendToBus, EventBus.PARTITIONS).start(threads);
-        this.storeWriter = store == null ? null : new StoreWriter(store).start(threads);
-        Sequencer sequencer = new Sequencer(history, busSender, storeWriter, settings.durability());
+        Sequencer sequencer = new Sequencer(history, busSender, store, settings.durability());
         Stage<Admitted> built = Stage.<Admitted>builder(STAGE_NAME)
                 .capacity(settings.queueCapacity())
                 .overflow(OverflowPolicy.fromSetting(settings.queueOverflow()),
@@ -256,9 +254,8 @@ public class Ingest {
     }
 
     /**
-     * Stops accepting and lets queued events reach the bus within {@code timeout} (numbered, stored in {@code
-     * persistent} mode, and their bus messages sent, so a bus flush after it brings them all back); publishers still
-     * waiting for events left over get 503.
+     * Stops accepting and lets queued events reach the bus within {@code timeout} (numbered, and their bus messages
+     * sent, so a bus flush after it brings them all back); publishers still waiting for events left over get 503.
      */
     public DrainReport<?> drain(Duration timeout) {
         draining = true;
@@ -270,14 +267,6 @@ public class Ingest {
             for (Admitted left : report.leftover()) {
                 left.outcome().failed(left.event(), PublishError.unavailable());
             }
-        }
-        StoreWriter writer = storeWriter;
-        if (writer != null) {
-            if (!writer.awaitWritten(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-                LOG.warning("some numbered batches were still waiting for the store when the drain timeout ran out; "
-                        + "their publishers get 503");
-            }
-            writer.close();
         }
         BusSender sender = busSender;
         if (sender != null) {

@@ -16,34 +16,32 @@ import java.util.logging.Logger;
  * The ingest stage's handler, one call per batch of the bus partitions that were ready together (one lane per bus
  * partition; a call takes every ready lane, up to {@link Ingest}'s batch size): numbers each topic's events in the
  * topic's history (one append per history shard, each carrying all of its topics' batches, all in flight at once:
- * the group commit), then answers the waiting publishers and hands each partition's numbered topic batches to the
- * {@link BusSender}, which sends them to every member in one bus message per partition without this call waiting.
- * In {@code persistent} mode the answers and the bus wait for the store: the call queues its numbered batches on
- * the {@link StoreWriter} and returns, and the writer finishes it once a write carried them.
+ * the group commit), writes them to the store in {@code persistent} mode (one transaction), answers the waiting
+ * publishers, then hands each partition's numbered topic batches to the {@link BusSender}, which sends them to every
+ * member in one bus message per partition without this call waiting.
  *
  * <pre>
  *  lanes p, q: [a1 b1 a2 | c1 …] ──> group by topic ──> append(shard 1: a, c) ║ append(shard 2: b)
  *                                                                  │               (Hazelcast, each with its backup)
  *                                                                  v
- *                  persistent: StoreWriter ── store.write(a, b, c + other calls queued meanwhile), one statement
- *                                                                  v              (the lanes are free again already)
+ *                                  persistent: store.write(a, b, c) in one transaction
+ *                                                                  v
  *                                  publishers answered (202) ──> BusSender: bus message p [a, b], q [c]
- *                                                        (each after its partition's last one; nobody waits)
+ *                                                        (each after its partition's last one; the worker goes on)
  * </pre>
  *
  * <p>So a call costs at most one Hazelcast operation per history shard it touches plus one bus message per
- * partition, whatever its size and its number of topics, and at most one store statement however many partitions it
- * carries (docs/benchmarks.md § Ninth pass); since the store writer, a lane waits for the numbering of the call
- * before it, not for that call's store write (§ Twelfth pass). The same shape serves every durability mode (in
- * {@code memory} mode nobody waits for the answer).
+ * partition, whatever its size and its number of topics, and one store statement however many partitions it
+ * carries: a publish whose events fall in several partitions waits for one statement, not one per partition
+ * (docs/benchmarks.md § Ninth pass). The same shape serves every durability mode (in {@code memory} mode nobody
+ * waits for the answer).
  *
- * <p>While the store fails (the writer holds batches it could not write), every batch is refused (503) without being
- * numbered, so the store never misses seqs that later ones depend on.
+ * <p>A store that failed is retried before anything new is numbered: until a write succeeds again, every batch is
+ * refused (503) without being numbered, so the store never misses seqs that later ones depend on.
  *
  * <p>Threading: called by the ingest stage, never concurrently for one bus partition (so for one topic), so each
- * topic's batches reach the bus in seq order from this member (the writer finishes calls in the order they were
- * queued, and the sender keeps the order of its calls per partition); calls for different partitions run in
- * parallel.
+ * topic's batches reach the bus in seq order from this member (the sender keeps the order of its calls per
+ * partition); calls for different partitions run in parallel.
  */
 final class Sequencer {
 
@@ -51,14 +49,16 @@ final class Sequencer {
 
     private final TopicHistory history;
     private final BusSender sender;
-    private final StoreWriter writer;
+    private final EventStore store;
     private final String durability;
+    /** Numbered batches whose store write failed; written first once the store answers again. Guarded by itself. */
+    private final List<EventStore.StoredBatch> unsaved = new ArrayList<>();
 
-    /** @param writer the {@code persistent} store's writer, or null */
-    Sequencer(TopicHistory history, BusSender sender, StoreWriter writer, String durability) {
+    /** @param store the {@code persistent} store, or null */
+    Sequencer(TopicHistory history, BusSender sender, EventStore store, String durability) {
         this.history = history;
         this.sender = sender;
-        this.writer = writer;
+        this.store = store;
         this.durability = durability;
     }
 
@@ -67,7 +67,7 @@ final class Sequencer {
         for (Admitted admitted : batch) {
             byTopic.computeIfAbsent(admitted.event().topic(), t -> new ArrayList<>()).add(admitted);
         }
-        if (writer != null && writer.storeFailing()) {
+        if (store != null && !storeAnswers()) {
             failAll(batch, "could not be stored: the store (flowcast.store.url) is unreachable");
             return;
         }
@@ -88,65 +88,70 @@ final class Sequencer {
         if (numbered.isEmpty()) {
             return;
         }
-        Numbered call = new Numbered(byTopic, numbered);
-        if (writer == null) {
-            call.done(true);
-            return;
+        boolean stored = store == null || write(numbered);
+        List<EventBatch> onBus = new ArrayList<>(numbered.size());
+        for (TopicHistory.Appended appended : numbered) {
+            List<Admitted> admitted = byTopic.get(appended.topic());
+            for (int i = 0; i < admitted.size(); i++) {
+                Event event = appended.events().get(i);
+                if (stored) {
+                    admitted.get(i).outcome().numbered(event);
+                } else {
+                    admitted.get(i).outcome().failed(event, storeDown());
+                }
+            }
+            onBus.add(new EventBatch(appended.topic(), appended.epoch(), appended.events()));
+        }
+        // Numbered events are in the history either way: they go on the bus even when the store refused them
+        // (their publishers got 503 and may retry; delivering them is not a loss).
+        Map<Integer, List<EventBatch>> byPartition = new LinkedHashMap<>();
+        for (EventBatch topicBatch : onBus) {
+            int partition = EventBus.partitionOf(topicBatch.topic());
+            byPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(topicBatch);
         }
         try {
-            writer.write(call); // the lanes go back now; the writer answers and sends once the write ended
+            for (Map.Entry<Integer, List<EventBatch>> message : byPartition.entrySet()) {
+                sender.send(message.getKey(), message.getValue());
+            }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // a forced stop: in the history, re-read on loss, but not stored
-            call.done(false);
+            Thread.currentThread().interrupt(); // a forced stop; the events are in the history, re-read on loss
+            LOG.warning(() -> "interrupted before the numbered topic batches of " + byPartition.size()
+                    + " bus partition(s) went on the bus");
         }
     }
 
-    /** One call's numbered topic batches, with the publishers waiting for them. */
-    private final class Numbered implements StoreWriter.Call {
-        private final Map<String, List<Admitted>> byTopic;
-        private final List<TopicHistory.Appended> appended;
-
-        Numbered(Map<String, List<Admitted>> byTopic, List<TopicHistory.Appended> appended) {
-            this.byTopic = byTopic;
-            this.appended = appended;
+    /** Writes the batches; false (and kept for a retry) when the store refused. */
+    private boolean write(List<TopicHistory.Appended> numbered) {
+        List<EventStore.StoredBatch> batches = new ArrayList<>(numbered.size());
+        for (TopicHistory.Appended appended : numbered) {
+            batches.add(new EventStore.StoredBatch(appended.topic(), appended.epoch(), appended.events()));
         }
-
-        @Override
-        public List<EventStore.StoredBatch> batches() {
-            List<EventStore.StoredBatch> batches = new ArrayList<>(appended.size());
-            for (TopicHistory.Appended one : appended) {
-                batches.add(new EventStore.StoredBatch(one.topic(), one.epoch(), one.events()));
+        try {
+            store.write(batches);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "the store refused " + batches.size() + " topic batch(es); publishes answer 503 until "
+                    + "it answers again: " + e.getMessage());
+            synchronized (unsaved) {
+                unsaved.addAll(batches);
             }
-            return batches;
+            return false;
         }
+    }
 
-        /** Answers the publishers (202, or 503 when not stored), then hands each partition's batches to the bus. */
-        @Override
-        public void done(boolean stored) {
-            Map<Integer, List<EventBatch>> byPartition = new LinkedHashMap<>();
-            for (TopicHistory.Appended one : appended) {
-                List<Admitted> admitted = byTopic.get(one.topic());
-                for (int i = 0; i < admitted.size(); i++) {
-                    Event event = one.events().get(i);
-                    if (stored) {
-                        admitted.get(i).outcome().numbered(event);
-                    } else {
-                        admitted.get(i).outcome().failed(event, storeDown());
-                    }
-                }
-                byPartition.computeIfAbsent(EventBus.partitionOf(one.topic()), p -> new ArrayList<>())
-                        .add(new EventBatch(one.topic(), one.epoch(), one.events()));
+    /** True when nothing waits for the store, or what waited was written now. */
+    private boolean storeAnswers() {
+        synchronized (unsaved) {
+            if (unsaved.isEmpty()) {
+                return true;
             }
-            // Numbered events are in the history either way: they go on the bus even when the store refused them
-            // (their publishers got 503 and may retry; delivering them is not a loss).
             try {
-                for (Map.Entry<Integer, List<EventBatch>> message : byPartition.entrySet()) {
-                    sender.send(message.getKey(), message.getValue());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // a forced stop; the events are in the history, re-read on loss
-                LOG.warning(() -> "interrupted before the numbered topic batches of " + byPartition.size()
-                        + " bus partition(s) went on the bus");
+                store.write(List.copyOf(unsaved));
+                LOG.info(() -> "the store answers again; " + unsaved.size() + " held topic batch(es) written");
+                unsaved.clear();
+                return true;
+            } catch (RuntimeException e) {
+                return false;
             }
         }
     }

@@ -31,9 +31,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code replicated} publishing on two real embedded members: the answer comes once the event is numbered, events
  * drop-oldest evicts before numbering are answered as dropped, a lone member refuses, many quiet topics of one
- * bus partition travel in one bus message, and a batch over every partition is stored in one write; in
- * {@code persistent} mode a call gives its lane back before its store write while its answers and bus messages wait
- * for it, and a failing store refuses publishes (503) until its held batch is written again.
+ * bus partition travel in one bus message, and a batch over every partition is stored in one write.
  */
 class DurablePublishTest {
 
@@ -220,115 +218,8 @@ class DurablePublishTest {
         }
     }
 
-    @Test
-    void aPersistentCall_givesItsLaneBackBeforeItsStoreWrite_andItsAnswersAndBusMessageWaitForTheWrite()
-            throws Exception {
-        String topic = "lane." + UUID.randomUUID();
-        List<List<EventStore.StoredBatch>> writes = new CopyOnWriteArrayList<>();
-        java.util.concurrent.Semaphore storeAnswers = new java.util.concurrent.Semaphore(0);
-        EventStore heldStore = new RecordingStore(writes) {
-            @Override
-            public void write(List<StoredBatch> batches) {
-                storeAnswers.acquireUninterruptibly();
-                super.write(batches);
-            }
-        };
-        List<List<EventBatch>> busMessages = new CopyOnWriteArrayList<>();
-        Ingest ingest = new Ingest();
-        ingest.settings = TestSettings.ingest("persistent", 1000, "reject", 1); // one worker: one call at a time
-        ingest.metrics = new IngestTest.CountingMetrics();
-        ingest.init();
-        ingest.start(TestThreads.daemon(), history, busMessages::add, heldStore, () -> 1, () -> 0);
-        try {
-            CompletableFuture<PublishReceipt> first = ingest.publishAsync(topic, "1").toCompletableFuture();
-            await().atMost(Duration.ofSeconds(30)).until(() -> storeAnswers.hasQueuedThreads()); // its write waits
-            CompletableFuture<PublishReceipt> second = ingest.publishAsync(topic, "2").toCompletableFuture();
-            CompletableFuture<PublishReceipt> third = ingest.publishAsync(topic, "3").toCompletableFuture();
-
-            // the lone worker numbered the next calls of the same lane while the first write still waited
-            await().atMost(Duration.ofSeconds(30)).until(() -> history.position(topic).newestSeq() == 3);
-            assertThat(List.of(first, second, third)).as("no 202 before the store took the event").noneMatch(
-                    CompletableFuture::isDone);
-            assertThat(busMessages).as("nothing on the bus before the store took it").isEmpty();
-
-            storeAnswers.release(Integer.MAX_VALUE / 2);
-            assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS).dropped()).isFalse();
-            assertThat(second.get(30, java.util.concurrent.TimeUnit.SECONDS).dropped()).isFalse();
-            assertThat(third.get(30, java.util.concurrent.TimeUnit.SECONDS).dropped()).isFalse();
-            // the calls numbered during the first write went into the second one together
-            assertThat(writes).hasSize(2);
-            assertThat(writes.get(1)).flatExtracting(EventStore.StoredBatch::events).extracting(Event::seq)
-                    .containsExactly(2L, 3L);
-            await().atMost(Duration.ofSeconds(30)).until(() -> busMessages.stream().flatMap(List::stream)
-                    .mapToInt(b -> b.events().size()).sum() == 3);
-            assertThat(busMessages).flatExtracting(m -> m).flatExtracting(EventBatch::events).extracting(Event::seq)
-                    .containsExactly(1L, 2L, 3L);
-        } finally {
-            storeAnswers.release(Integer.MAX_VALUE / 2);
-            ingest.drain(Duration.ofSeconds(10));
-        }
-    }
-
-    @Test
-    void whileTheStoreFails_publishesAre503WithoutBeingNumbered_andTheHeldBatchIsWrittenOnceItIsBack()
-            throws Exception {
-        String topic = "down." + UUID.randomUUID();
-        List<List<EventStore.StoredBatch>> writes = new CopyOnWriteArrayList<>();
-        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
-        EventStore flakyStore = new RecordingStore(writes) {
-            @Override
-            public void write(List<StoredBatch> batches) {
-                if (down.get()) {
-                    throw new StoreUnavailable("connection refused", null);
-                }
-                super.write(batches);
-            }
-        };
-        Ingest ingest = new Ingest();
-        ingest.settings = TestSettings.ingest("persistent", 1000, "reject", 1);
-        ingest.metrics = new IngestTest.CountingMetrics();
-        ingest.init();
-        ingest.start(TestThreads.daemon(), history, b -> { }, flakyStore, () -> 1, () -> 0);
-        try {
-            CompletableFuture<PublishReceipt> refused = ingest.publishAsync(topic, "1").toCompletableFuture();
-            assertThat(refused).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(
-                    java.util.concurrent.ExecutionException.class).havingCause().isInstanceOfSatisfying(
-                    PublishError.class, e -> {
-                        assertThat(e.status()).isEqualTo(503);
-                        assertThat(e.getMessage()).contains("store");
-                    });
-            assertThat(history.position(topic).newestSeq()).as("numbered before the write failed").isEqualTo(1);
-
-            CompletableFuture<PublishReceipt> whileDown = ingest.publishAsync(topic, "2").toCompletableFuture();
-            assertThat(whileDown).failsWithin(Duration.ofSeconds(30));
-            assertThat(history.position(topic).newestSeq()).as("not numbered while the store fails").isEqualTo(1);
-
-            down.set(false);
-            // the held batch is written without waiting for a publish, then publishes are numbered again
-            await().atMost(Duration.ofSeconds(30)).until(() -> writes.size() == 1);
-            assertThat(writes.get(0)).flatExtracting(EventStore.StoredBatch::events).extracting(Event::seq)
-                    .containsExactly(1L);
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                try {
-                    return !ingest.publishAsync(topic, "3").toCompletableFuture().get().dropped();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    return false; // still refused: the writer had not retried yet
-                }
-            });
-            assertThat(history.position(topic).newestSeq()).isEqualTo(2);
-        } finally {
-            ingest.drain(Duration.ofSeconds(10));
-        }
-    }
-
     /** Records every write; the store itself (JDBC) is tested in JdbcEventStoreTest and the persistent ITs. */
-    private static class RecordingStore implements EventStore {
-        private final List<List<EventStore.StoredBatch>> writes;
-
-        RecordingStore(List<List<EventStore.StoredBatch>> writes) {
-            this.writes = writes;
-        }
-
+    private record RecordingStore(List<List<EventStore.StoredBatch>> writes) implements EventStore {
         @Override
         public void write(List<StoredBatch> batches) {
             writes.add(List.copyOf(batches));

@@ -6,6 +6,8 @@
 #     SERVER    node      bench/node-ws/server.js (the reference, port 8100)
 #               flowcast  java -jar target/flowcast-microbundle.jar (port 8110)
 #               flowcast3 three Flowcast members in one Hazelcast cluster (ports 8110-8112), publishing through the first
+#                         (to publish through all three, as behind a load balancer, add
+#                         --publish=http://127.0.0.1:8110,http://127.0.0.1:8111,http://127.0.0.1:8112)
 #               flood     bench/node-ws/flood.js (generator capacity, port 8101; scenario flood only)
 #     SCENARIO  fanout | maxrate | idle5k | private5k | idle10k | cluster3 | flood (see docs/benchmarks.md)
 #     extra options go to the generator and win over the scenario's (e.g. --duration=60 --server-gc)

@@ -20,6 +20,8 @@ final class HttpConnection {
 
     final ByteBuffer out;
     final ByteBuffer body;
+    /** Where this connection publishes (one of {@code --publish}'s URLs). */
+    final Endpoint target;
     SocketChannel channel;
     SelectionKey key;
     boolean connected;
@@ -38,7 +40,8 @@ final class HttpConnection {
     private byte[] in = new byte[4096];
     private int inLength;
 
-    HttpConnection(int maxRequestBytes) {
+    HttpConnection(Endpoint target, int maxRequestBytes) {
+        this.target = target;
         out = ByteBuffer.allocate(maxRequestBytes);
         body = ByteBuffer.allocate(maxRequestBytes);
     }

@@ -22,7 +22,8 @@ final class Options {
             usage: LoadGenerator [--scenario=NAME] --ws=URL[,URL...] [--publish=URL|none] [options]
               --scenario=     fanout | maxrate | idle5k | private5k | idle10k | cluster3 | flood (presets; later options win)
               --ws=           WebSocket URLs, clients spread round-robin (ws://127.0.0.1:8100/ws,...)
-              --publish=      base URL of the publish API (http://127.0.0.1:8100) or none (receive only)
+              --publish=      base URL of the publish API (http://127.0.0.1:8100) or none (receive only); several
+                              URLs (same path, comma-separated): connection i publishes through URL i mod count
               --clients=N     WebSocket clients (100); client i subscribes to topic i mod T
               --topics=T      topics (1)
               --private       private topics: each subscribe carries an HS256 JWT for its topic (FLOWCAST_AUTH_SECRET)
@@ -54,7 +55,10 @@ final class Options {
     final String scenario;
     final List<Endpoint> ws;
     /** Null in receive-only mode. */
+    /** The first (or only) publish URL: its path is every request's; null when receiving only. */
     final Endpoint publish;
+    /** Every publish URL, in the order given; the publisher's connections are spread over them round-robin. */
+    final List<Endpoint> publishTargets;
     final int clients;
     final int topics;
     final boolean privateTopics;
@@ -91,7 +95,14 @@ final class Options {
         if (ws.isEmpty()) {
             throw new IllegalArgumentException("--ws is required");
         }
-        this.publish = "none".equals(o.get("publish")) ? null : Endpoint.parse(o.get("publish"));
+        List<Endpoint> publishTo = new ArrayList<>();
+        if (!"none".equals(o.get("publish"))) {
+            for (String url : o.get("publish").split(",")) {
+                publishTo.add(Endpoint.parse(url));
+            }
+        }
+        this.publishTargets = List.copyOf(publishTo);
+        this.publish = publishTo.isEmpty() ? null : publishTo.get(0);
         this.clients = positive(o, "clients");
         this.topics = positive(o, "topics");
         this.privateTopics = Boolean.parseBoolean(o.get("private"));

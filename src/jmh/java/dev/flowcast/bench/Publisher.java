@@ -74,7 +74,8 @@ final class Publisher implements Runnable {
         this.batchEndpoint = options.batch > 1;
         this.connections = new HttpConnection[options.inflight];
         for (int i = 0; i < connections.length; i++) {
-            connections[i] = new HttpConnection(bodies.maxRequestBytes(options.batch));
+            connections[i] = new HttpConnection(options.publishTargets.get(i % options.publishTargets.size()),
+                    bodies.maxRequestBytes(options.batch));
         }
     }
 
@@ -153,7 +154,7 @@ final class Publisher implements Runnable {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             c.channel = channel;
-            boolean done = channel.connect(options.publish.address());
+            boolean done = channel.connect(c.target.address());
             c.key = channel.register(selector, done ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
             c.connected = done;
         } catch (IOException e) {

@@ -3,10 +3,9 @@ package dev.flowcast.cluster;
 import dev.flowcast.cluster.EventStore.StoredBatch;
 import dev.flowcast.event.Event;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One {@link JdbcEventStore#write} as the rows it leaves in the store: each event in its topic's ring slot
@@ -17,6 +16,12 @@ import java.util.Map;
  * again after the store came back) only the newest is kept, which is the one the slot would hold after writing them
  * one by one; a topic that comes in several batches gets one head, with the first batch's epoch (the one the row
  * keeps on conflict) and the greatest newest seq.
+ *
+ * <p>Sorted: heads by topic, rows by topic then slot, so every write locks the rows it shares with another in the same
+ * order. Members publishing the same topics write the same rows at once, each call's topics in the order its events
+ * came in; in those orders two statements deadlocked (PostgreSQL aborts one: its publishers got 503, and the member
+ * held the batch and wrote it again with more topics next time, which deadlocked again: at 10 000 events/s
+ * published through three members, no publish was accepted for minutes; docs/benchmarks.md § Twelfth pass).
  *
  * <p>Threading: built and read on the calling thread.
  */
@@ -30,13 +35,13 @@ final class RingRows {
     record Row(String topic, int slot, Event event) {
     }
 
-    private final Map<String, Head> heads = new LinkedHashMap<>();
+    private final Map<String, Head> heads = new TreeMap<>();
     private final List<Row> rows;
 
     RingRows(List<StoredBatch> batches, int historySize) {
-        Map<String, Map<Integer, Event>> slots = new LinkedHashMap<>();
+        Map<String, Map<Integer, Event>> slots = new TreeMap<>();
         for (StoredBatch batch : batches) {
-            Map<Integer, Event> topicSlots = slots.computeIfAbsent(batch.topic(), t -> new HashMap<>());
+            Map<Integer, Event> topicSlots = slots.computeIfAbsent(batch.topic(), t -> new TreeMap<>());
             long newest = 0;
             for (Event event : batch.events()) {
                 newest = Math.max(newest, event.seq());
@@ -50,12 +55,12 @@ final class RingRows {
         slots.forEach((topic, topicSlots) -> topicSlots.forEach((slot, event) -> rows.add(new Row(topic, slot, event))));
     }
 
-    /** Every topic of the call once, in the order of their first batch. */
+    /** Every topic of the call once, in topic order. */
     Map<String, Head> heads() {
         return heads;
     }
 
-    /** At most one event per (topic, slot). */
+    /** At most one event per (topic, slot), in (topic, slot) order. */
     List<Row> rows() {
         return rows;
     }

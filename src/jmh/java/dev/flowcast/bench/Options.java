@@ -54,7 +54,6 @@ final class Options {
 
     final String scenario;
     final List<Endpoint> ws;
-    /** Null in receive-only mode. */
     /** The first (or only) publish URL: its path is every request's; null when receiving only. */
     final Endpoint publish;
     /** Every publish URL, in the order given; the publisher's connections are spread over them round-robin. */
@@ -99,6 +98,11 @@ final class Options {
         if (!"none".equals(o.get("publish"))) {
             for (String url : o.get("publish").split(",")) {
                 publishTo.add(Endpoint.parse(url));
+            }
+        }
+        for (Endpoint target : publishTo) {
+            if (!target.base().equals(publishTo.get(0).base())) { // the requests are written once, with one path
+                throw new IllegalArgumentException("--publish: every URL needs the same path, as " + publishTo.get(0).target());
             }
         }
         this.publishTargets = List.copyOf(publishTo);

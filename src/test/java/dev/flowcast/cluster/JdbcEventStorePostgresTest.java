@@ -12,7 +12,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -264,18 +268,18 @@ class JdbcEventStorePostgresTest {
         for (int m = 0; m < members; m++) {
             stores.add(JdbcEventStore.open(server.jdbcUrl(), "postgres", null, 2, HISTORY));
         }
-        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         for (int m = 0; m < members; m++) {
             int member = m;
             Thread thread = new Thread(() -> {
-                java.util.Random order = new java.util.Random(member);
+                Random order = new Random(member);
                 try {
                     start.await();
                     for (int w = 0; w < writes; w++) {
                         List<String> shuffled = new ArrayList<>(topics);
-                        java.util.Collections.shuffle(shuffled, order);
+                        Collections.shuffle(shuffled, order);
                         long seq = (long) w * members + member + 1;
                         List<StoredBatch> call = new ArrayList<>();
                         for (String topic : shuffled) {

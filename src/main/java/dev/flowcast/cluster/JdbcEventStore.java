@@ -16,7 +16,7 @@ import java.util.Optional;
  * The {@code persistent} store on JDBC: PostgreSQL (tested; shared by every member) or an H2 file (one node).
  *
  * <p>Three tables, created when missing ({@link RingSchema}): {@code flowcast_cluster} (the cluster epoch),
- * {@code flowcast_topics} (epoch and newest seq per topic) and {@code flowcast_ring} (the last
+ * {@code flowcast_topics} (each topic's epoch, written once) and {@code flowcast_ring} (the last
  * {@code flowcast.history.size} events per topic, each in the slot {@code seq % history size}, which the event one
  * history later overwrites). Writes only move a slot forward, so a batch written twice is stored once. On
  * PostgreSQL a write is one statement, one round trip ({@link PostgresWrite}).
@@ -161,11 +161,9 @@ public final class JdbcEventStore implements EventStore {
                          + "WHEN NOT MATCHED THEN INSERT (topic, slot, seq, id, data, accepted_micros) "
                          + "VALUES (s.topic, s.slot, s.seq, s.id, s.data, s.accepted_micros)");
                  PreparedStatement topics = c.prepareStatement(
-                         // as PostgreSQL's upsert: the first epoch stays, newest_seq never goes down (a late
-                         // batch written again after the store came back must not lower it)
+                         // as PostgreSQL's: a head is inserted once, with the first epoch, and never updated
                          "MERGE INTO flowcast_topics t USING (VALUES (CAST(? AS VARCHAR(200)), CAST(? AS VARCHAR(16)), "
                          + "CAST(? AS BIGINT))) AS s(topic, epoch, newest_seq) ON t.topic = s.topic "
-                         + "WHEN MATCHED THEN UPDATE SET newest_seq = GREATEST(t.newest_seq, s.newest_seq) "
                          + "WHEN NOT MATCHED THEN INSERT (topic, epoch, newest_seq) VALUES (s.topic, s.epoch, s.newest_seq)")) {
                 for (RingRows.Row row : write.rows()) {
                     events.setString(1, row.topic());
@@ -192,10 +190,19 @@ public final class JdbcEventStore implements EventStore {
         }
     }
 
+    /**
+     * A topic's epoch and newest seq. The head row keeps the newest seq of the topic's first write only (it is never
+     * updated, see {@link PostgresWrite}); the ring's greatest seq is the newest ever written, because a slot only
+     * moves forward and the newest event's slot holds it until a newer one comes. The head's own value still counts
+     * for a store whose ring is empty for the topic (none written by this version).
+     */
+    private static final String NEWEST_SQL = "SELECT t.epoch, GREATEST(t.newest_seq, COALESCE((SELECT MAX(r.seq) "
+            + "FROM flowcast_ring r WHERE r.topic = t.topic), 0)) FROM flowcast_topics t WHERE t.topic = ?";
+
     @Override
     public Optional<StoredTopic> load(String topic, int limit) {
         try (Connection c = pool.getConnection();
-             PreparedStatement head = c.prepareStatement("SELECT epoch, newest_seq FROM flowcast_topics WHERE topic = ?")) {
+             PreparedStatement head = c.prepareStatement(NEWEST_SQL)) {
             head.setString(1, topic);
             String epoch;
             long newest;

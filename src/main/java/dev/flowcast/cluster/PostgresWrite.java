@@ -12,6 +12,12 @@ import org.postgresql.PGConnection;
  * slots' upsert and the topics' upsert are data-modifying CTEs fed by arrays ({@link RingRows}), run in autocommit
  * (the statement is its own transaction, so all of it lands or none).
  *
+ * <p>A topic's head is only ever inserted ({@code ON CONFLICT DO NOTHING}), never updated: an update locks the
+ * topic's row until the statement commits, so members publishing the same topics queued behind each other's commits
+ * on those rows (docs/benchmarks.md § Thirteenth pass). The newest seq is read from the ring instead
+ * ({@link JdbcEventStore#load}); ring rows of different seqs are different slots, which members never share in one
+ * moment unless one runs a whole history ahead.
+ *
  * <p>An event overwrites the slot of the event {@code historySize} seqs before it, only forward ({@code WHERE seq <
  * EXCLUDED.seq}: a batch written again, or a late one, changes nothing). No row is ever deleted: the earlier schema
  * inserted every event and deleted the one that fell out of the history, which cost PostgreSQL about 8 times the CPU
@@ -29,7 +35,7 @@ final class PostgresWrite {
             + "accepted_micros = EXCLUDED.accepted_micros WHERE flowcast_ring.seq < EXCLUDED.seq), "
             + "up AS ("
             + "INSERT INTO flowcast_topics (topic, epoch, newest_seq) SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[]) "
-            + "ON CONFLICT (topic) DO UPDATE SET newest_seq = GREATEST(flowcast_topics.newest_seq, EXCLUDED.newest_seq)) "
+            + "ON CONFLICT (topic) DO NOTHING) "
             + "SELECT 1";
 
     private final RingRows rows;

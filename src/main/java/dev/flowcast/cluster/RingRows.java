@@ -27,7 +27,7 @@ import java.util.TreeMap;
  */
 final class RingRows {
 
-    /** A topic's row in {@code flowcast_topics} as this call writes it. */
+    /** A topic's row in {@code flowcast_topics} as this call would insert it (a head already there stays). */
     record Head(String epoch, long newestSeq) {
     }
 

@@ -15,7 +15,9 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code flowcast_cluster (k, v)}: the cluster epoch ({@code k = 'epoch'}) and the ring size the events
  *       were slotted with ({@code 'ring_size'});</li>
- *   <li>{@code flowcast_topics (topic, epoch, newest_seq)};</li>
+ *   <li>{@code flowcast_topics (topic, epoch, newest_seq)}: written once, at a topic's first write, and never
+ *       updated (see {@link PostgresWrite}), so its {@code newest_seq} is only a floor: the ring's greatest seq is the
+ *       topic's newest;</li>
  *   <li>{@code flowcast_ring (topic, slot, seq, id, data, accepted_micros)}, primary key {@code (topic, slot)}: each
  *       topic's last {@code flowcast.history.size} events, event {@code seq} in slot {@code seq % history size},
  *       overwritten in place by the event one history later (never deleted, see {@link PostgresWrite}).</li>
@@ -88,12 +90,16 @@ final class RingSchema {
         }
     }
 
-    /** Each topic's last {@code historySize} events of {@code source} into their slots (a slot already taken stays). */
+    /**
+     * Each topic's last {@code historySize} events of {@code source} into their slots (a slot already taken stays).
+     * "Last" counts from the source's own newest seq per topic, not from {@code flowcast_topics}, whose seq is a floor.
+     */
     private void copyLastEvents(Statement s, String source) throws SQLException {
         s.executeUpdate("INSERT INTO flowcast_ring (topic, slot, seq, id, data, accepted_micros) "
                 + "SELECT e.topic, MOD(e.seq, " + historySize + "), e.seq, e.id, e.data, e.accepted_micros "
-                + "FROM " + source + " e JOIN flowcast_topics t ON t.topic = e.topic "
-                + "WHERE e.seq > t.newest_seq - " + historySize + " AND NOT EXISTS (SELECT 1 FROM flowcast_ring r "
+                + "FROM " + source + " e JOIN (SELECT topic, MAX(seq) AS newest FROM " + source + " GROUP BY topic) n "
+                + "ON n.topic = e.topic "
+                + "WHERE e.seq > n.newest - " + historySize + " AND NOT EXISTS (SELECT 1 FROM flowcast_ring r "
                 + "WHERE r.topic = e.topic AND r.slot = MOD(e.seq, " + historySize + "))");
     }
 

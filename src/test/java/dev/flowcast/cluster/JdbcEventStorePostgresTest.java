@@ -8,13 +8,16 @@ import dev.flowcast.event.Event;
 import dev.flowcast.it.PostgresServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
@@ -306,6 +309,33 @@ class JdbcEventStorePostgresTest {
             assertThat(store.load(topic, HISTORY).orElseThrow().newestSeq()).isEqualTo(newest);
             assertThat(seqs(topic)).containsExactlyElementsOf(range(newest - HISTORY + 1, newest));
         }
+    }
+
+    /**
+     * A member's write must not wait for another member's write of the same topic to commit. It did while every write
+     * updated the topic's head row ({@code newest_seq}): the row stays locked until the commit, so members publishing
+     * the same topics queued behind each other's commits (docs/benchmarks.md § Thirteenth pass). The head is now only
+     * inserted; different seqs go to different ring slots.
+     */
+    @Test
+    void aWrite_neverWaitsForAnotherMembersUncommittedWrite_ofTheSameTopic() throws Exception {
+        store.write(List.of(batch("t", "ep0ch", 1, 1))); // the topic's head is there
+        try (Connection otherMember = connect()) {
+            otherMember.setAutoCommit(false);
+            try (PreparedStatement write = otherMember.prepareStatement(PostgresWrite.SQL)) {
+                new PostgresWrite(List.of(batch("t", "ep0ch", 2, 2)), HISTORY).bind(otherMember, write);
+                write.execute(); // written, not committed: whatever it locked stays locked
+            }
+            CompletableFuture<Void> ours = CompletableFuture.runAsync(() -> store.write(List.of(batch("t", "ep0ch", 3, 3))));
+            // generous: the write takes milliseconds; blocked, it would wait for the commit below or fail at the
+            // store's socket timeout (10 s)
+            assertThat(ours).succeedsWithin(Duration.ofSeconds(30));
+            otherMember.commit();
+        }
+        assertThat(seqs("t")).containsExactly(1L, 2L, 3L);
+        EventStore.StoredTopic loaded = store.load("t", 10).orElseThrow();
+        assertThat(loaded.newestSeq()).isEqualTo(3);
+        assertThat(loaded.entries()).extracting(HistoryEntry::seq).containsExactly(1L, 2L, 3L);
     }
 
     private static StoredBatch batch(String topic, String epoch, long from, long to) {

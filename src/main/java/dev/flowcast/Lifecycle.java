@@ -11,6 +11,7 @@ import dev.flowcast.delivery.Delivery;
 import dev.flowcast.demo.DemoFeed;
 import dev.flowcast.ingest.Ingest;
 import dev.flowcast.metrics.FlowcastMetrics;
+import dev.flowcast.metrics.MeteredEventStore;
 import dev.flowcast.metrics.MetricNames;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -137,7 +138,7 @@ public class Lifecycle {
     }
 
     /**
-     * The {@code persistent} store, or null in the other modes. A store that cannot be reached refuses the start,
+     * The {@code persistent} store, measured ({@link MeteredEventStore}), or null in the other modes. A store that cannot be reached refuses the start,
      * saying why (the cluster is not joined: a member without its store must not number events).
      */
     private EventStore openStore() {
@@ -145,8 +146,9 @@ public class Lifecycle {
             return null;
         }
         try {
-            return JdbcEventStore.open(settings.storeUrl().orElseThrow(), settings.storeUser().orElse(null),
-                    settings.storePassword().orElse(null), settings.stageWorkers() + 2, settings.historySize());
+            return new MeteredEventStore(JdbcEventStore.open(settings.storeUrl().orElseThrow(),
+                    settings.storeUser().orElse(null), settings.storePassword().orElse(null), settings.stageWorkers() + 2,
+                    settings.historySize()), metrics);
         } catch (EventStore.StoreUnavailable e) {
             throw new IllegalStateException("Flowcast refuses to start: flowcast.durability=persistent and "
                     + e.getMessage(), e);

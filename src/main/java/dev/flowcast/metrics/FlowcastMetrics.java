@@ -36,6 +36,8 @@ public class FlowcastMetrics {
     private final LongAdder clientsCut = new LongAdder();
     private final Map<OverflowPolicy, LongAdder> dropped = new EnumMap<>(OverflowPolicy.class);
     private final DeliveryMeter deliveries = new DeliveryMeter();
+    private final LatencyRecorder storeWrites = new LatencyRecorder();
+    private final LongAdder storeFailures = new LongAdder();
     private final Map<String, MetricGauge> gauges = new ConcurrentHashMap<>();
 
     public FlowcastMetrics() {
@@ -65,6 +67,16 @@ public class FlowcastMetrics {
      */
     public DeliveryMeter deliveryMeter() {
         return deliveries;
+    }
+
+    /** A store write that succeeded, in microseconds from call to commit ({@link MeteredEventStore}). */
+    public void storeWrite(long micros) {
+        storeWrites.record(micros);
+    }
+
+    /** A store call that failed ({@link MeteredEventStore}). */
+    public void storeFailure() {
+        storeFailures.increment();
     }
 
     public void gaps(long count) {
@@ -136,6 +148,15 @@ public class FlowcastMetrics {
 
     public long clientsCutCount() {
         return clientsCut.sum();
+    }
+
+    public long storeFailuresCount() {
+        return storeFailures.sum();
+    }
+
+    /** Store write latency ({@code persistent} only; empty otherwise), kept like the delivery latency. */
+    public LatencyRecorder storeWriteLatency() {
+        return storeWrites;
     }
 
     /** Delivery latency: the recent window for /api/stats, every value once for the exporters. */

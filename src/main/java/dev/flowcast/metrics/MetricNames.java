@@ -21,6 +21,10 @@ public final class MetricNames {
     public static final String SESSIONS = "flowcast.sessions";
     public static final String SUBSCRIPTIONS = "flowcast.subscriptions";
     public static final String CLUSTER_MEMBERS = "flowcast.cluster.members";
+    /** {@code persistent} only: each store write, call to commit (successful writes). */
+    public static final String STORE_WRITE_LATENCY = "flowcast.store.write.latency";
+    /** {@code persistent} only: store calls that failed (unreachable or refused); publishes meanwhile answer 503. */
+    public static final String STORE_FAILURES = "flowcast.store.failures";
 
     /** Tag of the per-stage metrics. */
     public static final String TAG_STAGE = "stage";
@@ -29,7 +33,7 @@ public final class MetricNames {
 
     public static final List<String> ALL = List.of(EVENTS_ACCEPTED, EVENTS_REJECTED, EVENTS_DELIVERED,
             EVENTS_DROPPED, GAPS, CLIENTS_CUT, QUEUE_DEPTH, QUEUE_CAPACITY, STAGE_INFLIGHT, DELIVERY_LATENCY,
-            SESSIONS, SUBSCRIPTIONS, CLUSTER_MEMBERS);
+            SESSIONS, SUBSCRIPTIONS, CLUSTER_MEMBERS, STORE_WRITE_LATENCY, STORE_FAILURES);
 
     private MetricNames() {
     }

@@ -19,16 +19,17 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
  * Exports {@link FlowcastMetrics} through MicroProfile Metrics (Payara's {@code /metrics}), with the names and types
- * of contract §4: counters, the delivery timer, and gauges read at scrape time.
+ * of contract §4: counters, the delivery timer, and gauges read at scrape time; in {@code persistent} mode also the
+ * store's write timer and failure counter.
  *
  * <p>The only class that touches the MicroProfile Metrics API. On a server without it (WildFly 39's default
  * configuration) the class cannot be loaded, CDI skips it (Weld logs "not generating any bean definitions ... class
  * loading error"), and {@link PrometheusServlet} serves {@code /metrics} instead.
  *
- * <p>Counters and the timer are brought up to date by {@link #sync()}, which the one-second stats tick calls: the
- * counters get the increase since the last sync, the timer one {@code update} per delivery recorded since then (one
- * {@link Duration} per histogram bucket, not per delivery). So after a tick the timer's count equals the delivered
- * counter, and the hot path stays free of MicroProfile calls. Threading: {@code sync} is called by the stats tick
+ * <p>Counters and timers are brought up to date by {@link #sync()}, which the one-second stats tick calls: the
+ * counters get the increase since the last sync, each timer one {@code update} per value recorded since then (one
+ * {@link Duration} per histogram bucket, not per value). So after a tick the delivery timer's count equals the
+ * delivered counter, and the hot path stays free of MicroProfile calls. Threading: {@code sync} is called by the stats tick
  * only (synchronized for safety); gauges are read by the server's scrape threads.
  */
 @ApplicationScoped
@@ -49,6 +50,8 @@ public class MicroProfileExport implements MetricsExport {
     private Counter gaps;
     private Counter clientsCut;
     private Timer latency;
+    private Timer storeWrites;
+    private Counter storeFailures;
     private final Map<OverflowPolicy, Counter> dropped = new EnumMap<>(OverflowPolicy.class);
     /** What each counter held at the last sync: the next sync adds only the difference. */
     private final Map<Counter, Long> exported = new java.util.HashMap<>();
@@ -66,8 +69,10 @@ public class MicroProfileExport implements MetricsExport {
         add(delivered, metrics.deliveredCount());
         add(gaps, metrics.gapsCount());
         add(clientsCut, metrics.clientsCutCount());
+        add(storeFailures, metrics.storeFailuresCount());
         dropped.forEach((policy, counter) -> add(counter, metrics.droppedCount(policy)));
-        feedTimer();
+        feedTimer(metrics.recentLatency(), latency);
+        feedTimer(metrics.storeWriteLatency(), storeWrites);
         registerNewGauges();
     }
 
@@ -77,7 +82,9 @@ public class MicroProfileExport implements MetricsExport {
         delivered = registry.counter(MetricNames.EVENTS_DELIVERED);
         gaps = registry.counter(MetricNames.GAPS);
         clientsCut = registry.counter(MetricNames.CLIENTS_CUT);
-        latency = registry.timer(MetricNames.DELIVERY_LATENCY);
+        storeWrites = registry.timer(MetricNames.STORE_WRITE_LATENCY);
+        storeFailures = registry.counter(MetricNames.STORE_FAILURES);
+        latency = registry.timer(MetricNames.DELIVERY_LATENCY); // last: sync() registers until it is set
         for (OverflowPolicy policy : FlowcastMetrics.DROPPING_POLICIES) {
             dropped.put(policy, registry.counter(MetricNames.EVENTS_DROPPED,
                     new Tag(MetricNames.TAG_POLICY, policy.settingName())));
@@ -93,15 +100,15 @@ public class MicroProfileExport implements MetricsExport {
         }
     }
 
-    /** One timer update per delivery since the last sync, each bucket's value converted once. */
-    private void feedTimer() {
+    /** One timer update per value recorded since the last sync, each bucket's value converted once. */
+    private void feedTimer(LatencyRecorder recorder, Timer timer) {
         sinceLastSync.reset();
-        metrics.recentLatency().drainUnexported(System.nanoTime(), sinceLastSync);
+        recorder.drainUnexported(System.nanoTime(), sinceLastSync);
         for (HistogramIterationValue bucket : sinceLastSync.recordedValues()) {
             long micros = sinceLastSync.medianEquivalentValue(bucket.getValueIteratedTo());
             Duration value = Duration.ofNanos(micros * 1_000);
             for (long n = bucket.getCountAtValueIteratedTo(); n > 0; n--) {
-                latency.update(value);
+                timer.update(value);
             }
         }
     }

@@ -10,11 +10,11 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Flowcast's metrics in the Prometheus text format, shaped like Payara's MicroProfile Metrics output: the same
- * names (dots become {@code _}, counters get {@code _total}, the timer is a summary in seconds with
+ * names (dots become {@code _}, counters get {@code _total}, the timers are summaries in seconds with
  * {@code _count}, {@code _sum} and {@code _max}) and the same {@code mp_scope="application"} tag, so dashboards and
  * alerts work unchanged on a server without MicroProfile Metrics.
  *
- * <p>Counters, the timer's count and sum are exact at the time of the call (all-time); its quantiles and max cover
+ * <p>Counters, the timers' counts and sums are exact at the time of the call (all-time); their quantiles and max cover
  * the recent window (5 to 6 s) of {@link LatencyRecorder}. Threading: stateless; reads thread-safe metrics.
  */
 public final class PrometheusText {
@@ -40,7 +40,9 @@ public final class PrometheusText {
         }
         counter(out, MetricNames.GAPS, metrics.gapsCount());
         counter(out, MetricNames.CLIENTS_CUT, metrics.clientsCutCount());
-        timer(out, metrics.recentLatency(), nowNanos);
+        timer(out, MetricNames.DELIVERY_LATENCY, metrics.recentLatency(), nowNanos);
+        timer(out, MetricNames.STORE_WRITE_LATENCY, metrics.storeWriteLatency(), nowNanos);
+        counter(out, MetricNames.STORE_FAILURES, metrics.storeFailuresCount());
         List<MetricGauge> gauges = metrics.gauges();
         gauges.sort(Comparator.comparing(MetricGauge::name).thenComparing(MetricGauge::id));
         String typed = null;
@@ -65,9 +67,9 @@ public final class PrometheusText {
         return name;
     }
 
-    private static void timer(StringBuilder out, LatencyRecorder latency, long nowNanos) {
+    private static void timer(StringBuilder out, String metric, LatencyRecorder latency, long nowNanos) {
         Histogram recent = latency.recent(nowNanos); // rolls first: count and sum below include everything so far
-        String name = type(out, name(MetricNames.DELIVERY_LATENCY) + "_seconds", "summary");
+        String name = type(out, name(metric) + "_seconds", "summary");
         for (double q : QUANTILES) {
             double seconds = recent.getTotalCount() == 0 ? 0 : recent.getValueAtPercentile(q * 100) / 1e6;
             sample(out, name, labels(Map.of(), String.valueOf(q)), seconds);

@@ -99,6 +99,10 @@ class PersistentRestartIT {
             assertThat(live.getJsonNumber("seq").longValue()).isEqualTo(accepted.size() + 1);
             assertThat(live.getString("id")).isEqualTo(next.get(0));
         }
+        // every persistent 202 waited for a store write on the node that accepted it: the node's timer counted them
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                DeployedWarTest.metric(nodes.get(0).base(), "flowcast_store_write_latency_seconds_count")).isPositive());
+        assertThat(DeployedWarTest.metric(nodes.get(0).base(), "flowcast_store_failures_total")).isZero();
     }
 
     @Test
@@ -111,6 +115,8 @@ class PersistentRestartIT {
                 "Bearer " + KEY);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
         assertThat(answer.body()).contains("store");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                DeployedWarTest.metric(nodes.get(0).base(), "flowcast_store_failures_total")).isPositive());
         postgres.startAgain();
         await().atMost(Duration.ofSeconds(60)).until(() -> api.post("api/topics/public:after-loss/events", "{\"n\":2}",
                 "application/json", "Bearer " + KEY).statusCode() == 202);

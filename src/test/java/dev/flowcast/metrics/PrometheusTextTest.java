@@ -62,6 +62,25 @@ class PrometheusTextTest {
     }
 
     @Test
+    void theStoreTimerAndFailures_areExportedLikeTheDeliveryTimer_andZeroWithoutAStore() {
+        String none = PrometheusText.render(metrics, 0);
+        assertThat(sample(none, "flowcast_store_write_latency_seconds_count{mp_scope=\"application\"}")).isZero();
+        assertThat(sample(none, "flowcast_store_failures_total{mp_scope=\"application\"}")).isZero();
+
+        metrics.storeWrite(3_000); // 3 ms
+        metrics.storeWrite(5_000);
+        metrics.storeFailure();
+        String text = PrometheusText.render(metrics, 0);
+
+        assertThat(sample(text, "flowcast_store_write_latency_seconds_count{mp_scope=\"application\"}")).isEqualTo(2);
+        assertThat(sample(text, "flowcast_store_write_latency_seconds_sum{mp_scope=\"application\"}")).isBetween(0.0079, 0.0081);
+        assertThat(sample(text, "flowcast_store_write_latency_seconds_max{mp_scope=\"application\"}")).isBetween(0.0049, 0.0051);
+        assertThat(sample(text, "flowcast_store_failures_total{mp_scope=\"application\"}")).isEqualTo(1);
+        assertThat(sample(text, "flowcast_delivery_latency_seconds_count{mp_scope=\"application\"}")).as("apart").isZero();
+        assertThat(text).contains("# TYPE flowcast_store_write_latency_seconds summary\n");
+    }
+
+    @Test
     void gaugesAreReadAtRenderTime_withTheirTags_andAGaugeRegisteredAgainReplacesTheFirst() {
         int[] sessions = {3};
         metrics.gauge(MetricNames.SESSIONS, () -> sessions[0]);

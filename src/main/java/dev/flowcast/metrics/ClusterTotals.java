@@ -66,6 +66,6 @@ public final class ClusterTotals {
         busiest.sort(Comparator.comparingLong(TopicLoad::subscribers).reversed().thenComparing(TopicLoad::topic));
         return new StatsSnapshot(NODE, "", at, members.size(), sessions, subscriptions, accepted, rejected,
                 delivered, dropped, gaps, cut, acceptedRate, deliveredRate, LatencyStats.of(latencyMerged, recorded),
-                new ArrayList<>(stages.values()), busiest.subList(0, Math.min(TOP_TOPICS, busiest.size())));
+                new ArrayList<>(stages.values()), busiest.subList(0, Math.min(TOP_TOPICS, busiest.size())), null);
     }
 }

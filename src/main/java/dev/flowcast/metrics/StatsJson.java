@@ -48,8 +48,7 @@ public final class StatsJson {
         for (TopicLoad t : s.topics()) {
             topics.add(JsonP.PROVIDER.createObjectBuilder().add("topic", t.topic()).add("subscribers", t.subscribers()));
         }
-        LatencyStats l = s.latencyMs();
-        return JsonP.PROVIDER.createObjectBuilder()
+        JsonObjectBuilder object = JsonP.PROVIDER.createObjectBuilder()
                 .add("node", s.node())
                 .add("memberId", s.memberId())
                 .add("at", s.atMillis())
@@ -64,15 +63,30 @@ public final class StatsJson {
                 .add("clientsCut", s.clientsCut())
                 .add("acceptedPerSecond", round(s.acceptedPerSecond()))
                 .add("deliveredPerSecond", round(s.deliveredPerSecond()))
-                .add("latencyMs", JsonP.PROVIDER.createObjectBuilder()
-                        .add("p50", l.p50())
-                        .add("p90", l.p90())
-                        .add("p99", l.p99())
-                        .add("max", l.max())
-                        .add("count", l.count())
-                        .add("recorded", l.recorded()))
+                .add("latencyMs", latency(s.latencyMs()))
                 .add("stages", stages)
                 .add("topics", topics);
+        if (s.store() != null) {
+            object.add("store", JsonP.PROVIDER.createObjectBuilder()
+                    .add("failures", s.store().failures())
+                    .add("writeMs", latency(s.store().writeMs())));
+        }
+        return object;
+    }
+
+    private static JsonObjectBuilder latency(LatencyStats l) {
+        return JsonP.PROVIDER.createObjectBuilder()
+                .add("p50", l.p50())
+                .add("p90", l.p90())
+                .add("p99", l.p99())
+                .add("max", l.max())
+                .add("count", l.count())
+                .add("recorded", l.recorded());
+    }
+
+    private static LatencyStats readLatency(JsonObject l) {
+        return new LatencyStats(longOf(l, "count"), longOf(l, "recorded"), doubleOf(l, "p50"), doubleOf(l, "p90"),
+                doubleOf(l, "p99"), doubleOf(l, "max"));
     }
 
     /** Reads back what {@link #snapshot} wrote (another member's entry in the cluster map). */
@@ -89,14 +103,14 @@ public final class StatsJson {
             JsonObject t = v.asJsonObject();
             topics.add(new TopicLoad(t.getString("topic"), longOf(t, "subscribers")));
         }
-        JsonObject l = o.getJsonObject("latencyMs");
-        LatencyStats latency = new LatencyStats(longOf(l, "count"), longOf(l, "recorded"), doubleOf(l, "p50"),
-                doubleOf(l, "p90"), doubleOf(l, "p99"), doubleOf(l, "max"));
+        LatencyStats latency = readLatency(o.getJsonObject("latencyMs"));
+        JsonObject s = o.getJsonObject("store"); // absent: not persistent, or a member of an earlier version
+        StoreStats store = s == null ? null : new StoreStats(longOf(s, "failures"), readLatency(s.getJsonObject("writeMs")));
         return new StatsSnapshot(o.getString("node"), o.getString("memberId"), longOf(o, "at"),
                 (int) longOf(o, "members"), longOf(o, "sessions"), longOf(o, "subscriptions"), longOf(o, "accepted"),
                 longOf(o, "rejected"), longOf(o, "delivered"), longOf(o, "dropped"), longOf(o, "gaps"),
                 longOf(o, "clientsCut"), doubleOf(o, "acceptedPerSecond"), doubleOf(o, "deliveredPerSecond"), latency,
-                stages, topics);
+                stages, topics, store);
     }
 
     /** The console's chart data, oldest first. */

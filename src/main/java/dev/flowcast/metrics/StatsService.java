@@ -1,6 +1,7 @@
 package dev.flowcast.metrics;
 
 import dev.flowcast.cluster.HazelcastNode;
+import dev.flowcast.config.Settings;
 import dev.flowcast.delivery.Delivery;
 import dev.flowcast.ingest.Ingest;
 import dev.flowcast.stage.Stage;
@@ -44,6 +45,9 @@ public class StatsService {
 
     @Inject
     FlowcastMetrics metrics;
+
+    @Inject
+    Settings settings;
 
     @Inject
     Ingest ingest;
@@ -148,8 +152,17 @@ public class StatsService {
         StatsSnapshot snapshot = new StatsSnapshot(hazelcast.nodeName(), current == null ? "" : current.memberId(),
                 System.currentTimeMillis(), hazelcast.memberCount(), delivery.sessions(), delivery.subscriptions(),
                 accepted, metrics.rejectedCount(), delivered, metrics.droppedCount(), metrics.gapsCount(),
-                metrics.clientsCutCount(), perSecond[0], perSecond[1], latency, stages, topics);
+                metrics.clientsCutCount(), perSecond[0], perSecond[1], latency, stages, topics, store(now));
         return new ClusterStats.MemberEntry(snapshot, recent);
+    }
+
+    /** The store's numbers in {@code persistent} mode, else null (no store: nothing to show). */
+    private StoreStats store(long now) {
+        if (!"persistent".equals(settings.durability())) {
+            return null;
+        }
+        LatencyRecorder writes = metrics.storeWriteLatency();
+        return new StoreStats(metrics.storeFailuresCount(), LatencyStats.of(writes.recent(now), writes.recorded()));
     }
 
     private void tick() {

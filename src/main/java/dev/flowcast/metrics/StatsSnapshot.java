@@ -13,11 +13,13 @@ import java.util.List;
  * @param atMillis  when it was taken, epoch milliseconds
  * @param members   cluster members as this member sees them (totals: members that published stats)
  * @param topics    the most-subscribed topics on this member (totals: over the cluster), busiest first
+ * @param store     this member's store in {@code persistent} mode; null in the other modes and in the totals (each
+ *                  member writes its own statements: their latencies are read per member)
  */
 public record StatsSnapshot(String node, String memberId, long atMillis, int members, long sessions,
         long subscriptions, long accepted, long rejected, long delivered, long dropped, long gaps, long clientsCut,
         double acceptedPerSecond, double deliveredPerSecond, LatencyStats latencyMs, List<StageSnapshot> stages,
-        List<TopicLoad> topics) {
+        List<TopicLoad> topics, StoreStats store) {
 
     public StatsSnapshot {
         stages = List.copyOf(stages);

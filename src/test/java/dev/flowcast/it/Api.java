@@ -60,8 +60,13 @@ public final class Api {
 
     /** A GET with the publish key, e.g. of {@code api/stats}. */
     public HttpResponse<String> getWithKey(String path) {
+        return getWithKey(path, PUBLISH_KEY);
+    }
+
+    /** A GET with another publish key (a node started with its own). */
+    public HttpResponse<String> getWithKey(String path, String key) {
         return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + PUBLISH_KEY).GET().build());
+                .header("Authorization", "Bearer " + key).GET().build());
     }
 
     /** A GET of an absolute URI (e.g. {@link FlowcastDeployment#metrics}). */

@@ -103,6 +103,9 @@ class PersistentRestartIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 DeployedWarTest.metric(nodes.get(0).base(), "flowcast_store_write_latency_seconds_count")).isPositive());
         assertThat(DeployedWarTest.metric(nodes.get(0).base(), "flowcast_store_failures_total")).isZero();
+        JsonObject store = storeStats(nodes.get(0));
+        assertThat(store.getJsonObject("writeMs").getJsonNumber("recorded").longValue()).isPositive();
+        assertThat(store.getJsonNumber("failures").longValue()).isZero();
     }
 
     @Test
@@ -117,6 +120,7 @@ class PersistentRestartIT {
         assertThat(answer.body()).contains("store");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 DeployedWarTest.metric(nodes.get(0).base(), "flowcast_store_failures_total")).isPositive());
+        assertThat(storeStats(nodes.get(0)).getJsonNumber("failures").longValue()).isPositive();
         postgres.startAgain();
         await().atMost(Duration.ofSeconds(60)).until(() -> api.post("api/topics/public:after-loss/events", "{\"n\":2}",
                 "application/json", "Bearer " + KEY).statusCode() == 202);
@@ -135,6 +139,13 @@ class PersistentRestartIT {
             assertThat(log).contains("jdbc:postgresql://127.0.0.1:1/flowcast").contains("cannot be reached");
             assertThat(readyStatus(refused)).isNotEqualTo(200);
         }
+    }
+
+    /** The {@code store} object of a node's {@code /api/stats} (persistent mode). */
+    private static JsonObject storeStats(NodeProcess node) {
+        HttpResponse<String> stats = new Api(node.base()).getWithKey("api/stats", KEY);
+        assertThat(stats.statusCode()).as(stats.body()).isEqualTo(200);
+        return Json.createReader(new StringReader(stats.body())).readObject().getJsonObject("store");
     }
 
     private static int readyStatus(NodeProcess node) {

@@ -14,7 +14,15 @@ class StatsJsonTest {
                 10.5, 21.5, new LatencyStats(9, delivered, 1.5, 2.5, 3.5, 4.5),
                 List.of(new StageSnapshot("ingest", 0, 100, 0, 10.5, 10.5, 2, 0),
                         new StageSnapshot("fanout", fanoutDepth, 100, 1, 10.5, 10.0, 0, 7)),
-                List.of(new TopicLoad("public:a", 2), new TopicLoad("public:b", 1)));
+                List.of(new TopicLoad("public:a", 2), new TopicLoad("public:b", 1)), null);
+    }
+
+    static StatsSnapshot persistentMember(String node) {
+        StatsSnapshot m = member(node, 10, 20, 3);
+        return new StatsSnapshot(m.node(), m.memberId(), m.atMillis(), m.members(), m.sessions(), m.subscriptions(),
+                m.accepted(), m.rejected(), m.delivered(), m.dropped(), m.gaps(), m.clientsCut(), m.acceptedPerSecond(),
+                m.deliveredPerSecond(), m.latencyMs(), m.stages(), m.topics(),
+                new StoreStats(2, new LatencyStats(40, 900, 1.25, 3.5, 9.75, 12.0)));
     }
 
     @Test
@@ -31,6 +39,19 @@ class StatsJsonTest {
     void aMemberObject_readsBackAsTheSameSnapshot() {
         StatsSnapshot original = member("n1", 10, 20, 3);
         assertThat(StatsJson.readSnapshot(StatsJson.snapshot(original).build())).isEqualTo(original);
+    }
+
+    @Test
+    void aPersistentMember_showsItsStore_andReadsBackTheSame_whileOthersHaveNoStoreObject() {
+        StatsSnapshot persistent = persistentMember("p");
+        JsonObject json = StatsJson.snapshot(persistent).build();
+        assertThat(json.getJsonObject("store").getInt("failures")).isEqualTo(2);
+        assertThat(json.getJsonObject("store").getJsonObject("writeMs").getJsonNumber("p99").doubleValue()).isEqualTo(9.75);
+        assertThat(StatsJson.readSnapshot(json)).isEqualTo(persistent);
+
+        JsonObject memory = StatsJson.snapshot(member("m", 1, 2, 3)).build();
+        assertThat(memory.keySet()).doesNotContain("store");
+        assertThat(StatsJson.readSnapshot(memory).store()).isNull();
     }
 
     @Test

@@ -138,8 +138,9 @@ public class Lifecycle {
     }
 
     /**
-     * The {@code persistent} store, measured ({@link MeteredEventStore}), or null in the other modes. A store that cannot be reached refuses the start,
-     * saying why (the cluster is not joined: a member without its store must not number events).
+     * The {@code persistent} store, measured ({@link MeteredEventStore}), or null in the other modes. A store that
+     * cannot be reached refuses the start, saying why (the cluster is not joined: a member without its store must not
+     * number events).
      */
     private EventStore openStore() {
         if (!"persistent".equals(settings.durability())) {

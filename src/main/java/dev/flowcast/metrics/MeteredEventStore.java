@@ -3,6 +3,7 @@ package dev.flowcast.metrics;
 import dev.flowcast.cluster.EventStore;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The {@code persistent} store, measured: how long each write takes from call to commit
@@ -29,29 +30,27 @@ public final class MeteredEventStore implements EventStore {
             return; // nothing written, nothing to time
         }
         long start = System.nanoTime();
-        try {
+        counted(() -> {
             store.write(batches);
-        } catch (StoreUnavailable e) {
-            metrics.storeFailure();
-            throw e;
-        }
+            return null;
+        });
         metrics.storeWrite((System.nanoTime() - start) / 1_000);
     }
 
     @Override
     public Optional<StoredTopic> load(String topic, int limit) {
-        try {
-            return store.load(topic, limit);
-        } catch (StoreUnavailable e) {
-            metrics.storeFailure();
-            throw e;
-        }
+        return counted(() -> store.load(topic, limit));
     }
 
     @Override
     public String clusterEpoch(String proposed) {
+        return counted(() -> store.clusterEpoch(proposed));
+    }
+
+    /** Runs one store call, counting it as failed when it throws {@link StoreUnavailable} (rethrown). */
+    private <T> T counted(Supplier<T> call) {
         try {
-            return store.clusterEpoch(proposed);
+            return call.get();
         } catch (StoreUnavailable e) {
             metrics.storeFailure();
             throw e;

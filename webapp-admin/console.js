@@ -130,10 +130,14 @@
     }));
 
     function memberRow(m, name) {
+      var store = m.store; // persistent members only; never in the totals (no cluster-wide merge of store latencies)
       return row([cell(name || m.node), cell(fmt(m.sessions)), cell(fmt(m.subscriptions)), cell(fmt(m.acceptedPerSecond)),
                   cell(fmt(m.deliveredPerSecond)), cell(m.latencyMs.count ? ms(m.latencyMs.p99) : '–'), cell(fmt(m.accepted)),
-                  cell(fmt(m.delivered)), cell(fmt(m.dropped), m.dropped ? 'warn' : ''), cell(fmt(m.gaps), m.gaps ? 'warn' : '')]);
+                  cell(fmt(m.delivered)), cell(fmt(m.dropped), m.dropped ? 'warn' : ''), cell(fmt(m.gaps), m.gaps ? 'warn' : ''),
+                  cell(store && store.writeMs.count ? ms(store.writeMs.p99) : '–', 'store-col'),
+                  cell(store ? fmt(store.failures) : '–', 'store-col' + (store && store.failures ? ' warn' : ''))]);
     }
+    renderStore(stats.cluster);
     fill(document.querySelector('#members-table tbody'), stats.cluster.map(function (m) {
       return memberRow(m, m.node + (m.memberId === stats.memberId ? ' (this)' : ''));
     }));
@@ -153,6 +157,22 @@
       }))));
     }
     fill(document.querySelector('#counters tbody'), pairs);
+  }
+
+  // The store tile and columns: shown once any member reports a store (persistent mode). Latencies of different
+  // members' writes cannot be merged from their percentiles, so the tile shows the slowest member's (by p99) and
+  // the sum of every member's failures.
+  function renderStore(members) {
+    var stores = members.map(function (m) { return m.store; }).filter(Boolean);
+    main.classList.toggle('persistent', stores.length > 0);
+    $('store-tile').hidden = stores.length === 0;
+    if (!stores.length) { return; }
+    var timed = stores.filter(function (s) { return s.writeMs.count > 0; });
+    var slowest = timed.reduce(function (worst, s) { return worst && worst.writeMs.p99 >= s.writeMs.p99 ? worst : s; }, null);
+    text('store-latency', slowest ? ms(slowest.writeMs.p50) + ' / ' + ms(slowest.writeMs.p99) : '– / –');
+    var failures = stores.reduce(function (sum, s) { return sum + s.failures; }, 0);
+    text('store-failures', fmt(failures));
+    $('store-failures').classList.toggle('warn', failures > 0);
   }
 
   // ---- polling ----

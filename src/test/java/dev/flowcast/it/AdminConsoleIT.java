@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,6 +26,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 
 /**
  * The admin console in a real browser: Debian's headless Chromium driven by its chromedriver (both installed by
@@ -39,51 +39,31 @@ import org.openqa.selenium.WebDriver;
 @RunAsClient
 class AdminConsoleIT extends DeployedWarTest {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(60);
+    static final Duration TIMEOUT = ConsolePage.TIMEOUT;
     static final Path SCREENSHOT = Path.of("target", "admin-console.png");
 
-    HeadlessChromium chromium;
+    ConsolePage console;
     WebDriver browser;
-
-    /** A path under the deployment's context root (which Arquillian picks: not necessarily "/"). */
-    private URI app(String relativePath) {
-        return new Api(base()).base().resolve(relativePath);
-    }
 
     @BeforeEach
     void openBrowser() throws IOException {
-        chromium = HeadlessChromium.start(TIMEOUT);
-        browser = chromium.driver();
+        console = ConsolePage.open(new Api(base()).base()); // the context root Arquillian picked: not necessarily "/"
+        browser = console.browser();
     }
 
     @AfterEach
     void closeBrowser() throws IOException {
-        if (chromium != null) {
-            chromium.close();
+        if (console != null) {
+            console.close();
         }
     }
 
     private void logIn(String password) {
-        browser.get(app("admin/").toString());
-        await().atMost(TIMEOUT).until(() -> !browser.findElements(By.id("password")).isEmpty());
-        browser.findElement(By.id("username")).clear();
-        browser.findElement(By.id("username")).sendKeys("admin");
-        browser.findElement(By.id("password")).sendKeys(password);
-        browser.findElement(By.id("login")).click();
+        console.logIn("admin", password);
     }
 
-    /**
-     * The element's text, read in one script call: the console re-renders its numbers every second, so a
-     * find-then-read could hold a node the page has just replaced (Chromium: "Node with given id does not belong to
-     * the document").
-     */
     private String text(String id) {
-        Object text = ((JavascriptExecutor) browser).executeScript(
-                "const e = document.getElementById(arguments[0]); return e === null ? null : e.innerText;", id);
-        if (text == null) {
-            throw new AssertionError("no element #" + id + " on the page");
-        }
-        return ((String) text).strip();
+        return console.text(id);
     }
 
     @Test
@@ -136,6 +116,11 @@ class AdminConsoleIT extends DeployedWarTest {
                     .executeScript("return window.flowcastConsole.points();")).intValue() >= 15);
             assertThat(browser.findElements(By.cssSelector("#chart-rates canvas"))).isNotEmpty();
             assertThat(text("sessions")).isNotEqualTo("–");
+            assertThat(console.isShown("store-tile")).as("no store in memory mode: no store tile").isFalse();
+            assertThat(console.isShown("members-table")).isTrue();
+            assertThat(browser.findElements(By.cssSelector("#members-table th.store-col")))
+                    .as("the store's columns exist, hidden").isNotEmpty()
+                    .noneMatch(WebElement::isDisplayed);
             Files.createDirectories(SCREENSHOT.getParent());
             Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT,
                     StandardCopyOption.REPLACE_EXISTING);

@@ -8,6 +8,9 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,16 +23,22 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
 
 /**
  * {@code persistent} durability on a real PostgreSQL server and real nodes: both members killed with SIGKILL right
  * after the last {@code 202}, then started again, give a resuming client every accepted event with the same epoch
- * and no gap; a store lost while running turns publishes into 503; an unreachable store refuses the start.
+ * and no gap; a store lost while running turns publishes into 503 (and the admin console shows the store's writes and
+ * then its failures); an unreachable store refuses the start.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PersistentRestartIT {
 
     private static final String KEY = "persistent-it-key-0123456789";
+    private static final String ADMIN_PASSWORD = "persistent-it-admin-password";
     private static PostgresServer postgres;
     private static final List<NodeProcess> nodes = new ArrayList<>();
     private static Map<String, String> env;
@@ -39,6 +48,7 @@ class PersistentRestartIT {
         postgres = PostgresServer.start();
         env = new HashMap<>(Map.of(
                 "FLOWCAST_PUBLISH_KEY", KEY,
+                "FLOWCAST_ADMIN_PASSWORD", ADMIN_PASSWORD,
                 "FLOWCAST_DURABILITY", "persistent",
                 "FLOWCAST_STORE_URL", postgres.jdbcUrl(),
                 "FLOWCAST_STORE_USER", "postgres",
@@ -110,17 +120,37 @@ class PersistentRestartIT {
 
     @Test
     @Order(2)
-    void aStoreLostWhileRunning_turnsPublishesInto503_neverIntoASilent202() throws Exception {
+    void aStoreLostWhileRunning_turnsPublishesInto503_neverIntoASilent202_andTheConsoleShowsIt() throws Exception {
         assertThat(nodes).isNotEmpty();
-        postgres.stopNow();
         Api api = new Api(nodes.get(0).base());
-        HttpResponse<String> answer = api.post("api/topics/public:after-loss/events", "{\"n\":1}", "application/json",
-                "Bearer " + KEY);
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
-        assertThat(answer.body()).contains("store");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                DeployedWarTest.metric(nodes.get(0).base(), "flowcast_store_failures_total")).isPositive());
-        assertThat(storeStats(nodes.get(0)).getJsonNumber("failures").longValue()).isPositive();
+        try (ConsolePage console = ConsolePage.open(nodes.get(0).base())) {
+            console.logInAndAwaitNumbers(ADMIN_PASSWORD);
+            // the store's window is the last ~5 s: keep writing until the console shows a write latency
+            await().atMost(ConsolePage.TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
+                api.post("api/topics/public:before-loss/events", "{\"n\":0}", "application/json", "Bearer " + KEY);
+                return console.text("store-latency").matches("[0-9.,]+ / [0-9.,]+");
+            });
+            assertThat(console.isShown("store-tile")).isTrue();
+            assertThat(console.text("store-failures")).isEqualTo("0");
+            assertThat(console.hasClass("store-failures", "warn")).isFalse();
+            assertThat(console.browser().findElements(By.cssSelector("#members-table th.store-col")))
+                    .as("the members table shows each member's store").hasSize(2).allMatch(WebElement::isDisplayed);
+            Files.copy(((TakesScreenshot) console.browser()).getScreenshotAs(OutputType.FILE).toPath(),
+                    Path.of("target", "admin-console-persistent.png"), StandardCopyOption.REPLACE_EXISTING);
+
+            postgres.stopNow();
+            HttpResponse<String> answer = api.post("api/topics/public:after-loss/events", "{\"n\":1}",
+                    "application/json", "Bearer " + KEY);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+            assertThat(answer.body()).contains("store");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    DeployedWarTest.metric(nodes.get(0).base(), "flowcast_store_failures_total")).isPositive());
+            assertThat(storeStats(nodes.get(0)).getJsonNumber("failures").longValue()).isPositive();
+            await().atMost(ConsolePage.TIMEOUT).untilAsserted(() -> {
+                assertThat(console.text("store-failures")).isNotEqualTo("0").matches("[0-9,]+");
+                assertThat(console.hasClass("store-failures", "warn")).as("failures drawn as a warning").isTrue();
+            });
+        }
         postgres.startAgain();
         await().atMost(Duration.ofSeconds(60)).until(() -> api.post("api/topics/public:after-loss/events", "{\"n\":2}",
                 "application/json", "Bearer " + KEY).statusCode() == 202);

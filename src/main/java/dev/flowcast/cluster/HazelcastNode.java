@@ -34,6 +34,9 @@ public class HazelcastNode {
                 // The external cluster knows nothing of Flowcast's structures: add their configuration to it
                 // (dynamic configuration; identical configurations from several Flowcast clients are a no-op).
                 HazelcastConfigs.addStructures(instance.getConfig());
+                // Its members run Flowcast's entry processors: a member without Flowcast's classes refuses the start
+                // here rather than losing every batch after a 202.
+                MemberCodeCheck.verify(instance, settings.clusterName());
                 LOG.info(() -> "Flowcast joined Hazelcast cluster '" + settings.clusterName() + "' as a client of "
                         + settings.clusterClient() + " (" + memberCount() + " member(s))");
             } else {

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * Client mode for real: a standalone Hazelcast member in its own process ({@code HazelcastMemberStarter} from the
  * hazelcast jar, with Flowcast's classes for its entry processors), and two Flowcast nodes as its clients. Events
  * published on one node reach the other's subscribers in order, history replays, and once the external member is
- * gone a SIGTERM still stops a node within its drain budget (FACTS.md: it used to hang).
+ * gone a SIGTERM still stops a node within its drain budget (FACTS.md: it used to hang). A node of a stock member
+ * (the hazelcast jar alone) refuses to start and says what the member lacks.
  */
 class ClientModeIT {
 
@@ -33,7 +34,7 @@ class ClientModeIT {
     @Test
     void flowcastNodesAsClientsOfAnExternalMember_deliverAcrossNodes_andStopCleanlyOnceTheMemberIsGone() throws Exception {
         String cluster = "client-it-" + UUID.randomUUID();
-        Process member = startMember(cluster);
+        Process member = startMember(cluster, true);
         try {
             Map<String, String> env = Map.of(
                     "FLOWCAST_PUBLISH_KEY", KEY,
@@ -77,8 +78,31 @@ class ClientModeIT {
         }
     }
 
-    /** The standalone member: the hazelcast jar and Flowcast's classes, on loopback, waited for until it listens. */
-    private static Process startMember(String cluster) throws IOException {
+    @Test
+    void aNodeOfAStockHazelcastMember_withoutFlowcastsClasses_refusesToStart_andSaysWhatToDo() throws Exception {
+        String cluster = "client-stock-" + UUID.randomUUID();
+        Process member = startMember(cluster, false);
+        try (NodeProcess node = NodeProcess.launch("client-of-stock-member", Map.of(
+                "FLOWCAST_PUBLISH_KEY", KEY,
+                "FLOWCAST_CLUSTER_NAME", cluster,
+                "FLOWCAST_CLUSTER_CLIENT", "127.0.0.1:" + MEMBER_PORT))) {
+            // before the check this node turned ready, answered 202 and logged every batch as lost
+            String log = await().atMost(Duration.ofSeconds(900)).pollInterval(Duration.ofMillis(250))
+                    .until(node::logText, text -> text.contains("Flowcast refuses to start") || text.contains("Flowcast ready"));
+            assertThat(log).contains("cannot run Flowcast's entry processors").doesNotContain("Flowcast ready")
+                    .contains("ClassNotFoundException: dev.flowcast.")
+                    .contains("flowcast-classes.jar");
+            assertThat(node.readyStatus()).isNotEqualTo(200);
+        } finally {
+            member.destroyForcibly();
+        }
+    }
+
+    /**
+     * The standalone member: the hazelcast jar, with Flowcast's classes or without them (a stock member), on
+     * loopback, waited for until it listens.
+     */
+    private static Process startMember(String cluster, boolean withFlowcastClasses) throws IOException {
         String hazelcastJar = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> entry.matches(".*/hazelcast-5[^/]*\\.jar")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the hazelcast jar is not on the test class path"));
@@ -94,7 +118,7 @@ class ClientModeIT {
                 "-Dhz.network.join.auto-detection.enabled=false",
                 "-Dhazelcast.local.localAddress=127.0.0.1",
                 "-Dhazelcast.phone.home.enabled=false",
-                "-cp", hazelcastJar + File.pathSeparator + classes,
+                "-cp", withFlowcastClasses ? hazelcastJar + File.pathSeparator + classes : hazelcastJar,
                 "com.hazelcast.core.server.HazelcastMemberStarter")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {

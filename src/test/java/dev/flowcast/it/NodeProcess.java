@@ -166,6 +166,15 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** The status {@code /health/ready} answers now, or -1 when nothing listens. */
+    public int readyStatus() {
+        try {
+            return Api.getAbsolute(base(), "/health/ready").statusCode();
+        } catch (IllegalStateException notListening) {
+            return -1;
+        }
+    }
+
     private boolean isReadyOrDead() {
         if (!process.isAlive()) {
             return true;

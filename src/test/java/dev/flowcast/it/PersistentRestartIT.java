@@ -167,7 +167,7 @@ class PersistentRestartIT {
         try (NodeProcess refused = NodeProcess.launch("persistent-refused", unreachable)) {
             String log = refused.awaitLog("refuses to start", Duration.ofSeconds(900));
             assertThat(log).contains("jdbc:postgresql://127.0.0.1:1/flowcast").contains("cannot be reached");
-            assertThat(readyStatus(refused)).isNotEqualTo(200);
+            assertThat(refused.readyStatus()).isNotEqualTo(200);
         }
     }
 
@@ -176,14 +176,6 @@ class PersistentRestartIT {
         HttpResponse<String> stats = new Api(node.base()).getWithKey("api/stats", KEY);
         assertThat(stats.statusCode()).as(stats.body()).isEqualTo(200);
         return Json.createReader(new StringReader(stats.body())).readObject().getJsonObject("store");
-    }
-
-    private static int readyStatus(NodeProcess node) {
-        try {
-            return Api.getAbsolute(node.base(), "/health/ready").statusCode();
-        } catch (IllegalStateException notListening) {
-            return -1;
-        }
     }
 
     private static List<String> publishBatch(NodeProcess node, String topic, int batch, int size) {

@@ -138,6 +138,7 @@
                   cell(store ? fmt(store.failures) : '–', 'store-col' + (store && store.failures ? ' warn' : ''))]);
     }
     renderStore(stats.cluster);
+    fitTiles();
     fill(document.querySelector('#members-table tbody'), stats.cluster.map(function (m) {
       return memberRow(m, m.node + (m.memberId === stats.memberId ? ' (this)' : ''));
     }));
@@ -173,6 +174,14 @@
     var failures = stores.reduce(function (sum, s) { return sum + s.failures; }, 0);
     text('store-failures', fmt(failures));
     $('store-failures').classList.toggle('warn', failures > 0);
+  }
+
+  // A tile's number in a smaller font when it does not fit (delivery latencies of a replay run to "37,487 / 37,749").
+  function fitTiles() {
+    document.querySelectorAll('.tile b').forEach(function (b) {
+      b.classList.remove('long');
+      if (b.scrollWidth > b.clientWidth) { b.classList.add('long'); }
+    });
   }
 
   // ---- polling ----

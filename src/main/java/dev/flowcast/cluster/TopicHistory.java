@@ -214,8 +214,11 @@ public final class TopicHistory implements HistoryReader {
         return seen.containsKey(topic) ? randomEpoch() : firstEpoch(requireStarted(), topic);
     }
 
-    /** The key of the shard that holds a topic's log; every topic of a shard is in one bus partition. */
-    static String shardOf(String topic) {
+    /**
+     * The key of the shard that holds a topic's log (an entry of {@link HazelcastConfigs#TOPICS_MAP}); every topic of
+     * a shard is in one bus partition. Public for tests that kill the member owning a topic.
+     */
+    public static String shardOf(String topic) {
         return "shard-" + Math.floorMod(topic.hashCode(), SHARDS);
     }
 

@@ -4,6 +4,10 @@ import static dev.flowcast.it.WsTestClient.isEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.core.HazelcastInstance;
+import dev.flowcast.cluster.HazelcastConfigs;
+import dev.flowcast.cluster.TopicHistory;
 import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
@@ -12,11 +16,14 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,31 +106,122 @@ class ClientModeIT {
     }
 
     /**
-     * The standalone member: the hazelcast jar, with Flowcast's classes or without them (a stock member), on
-     * loopback, waited for until it listens.
+     * {@code replicated} on an external cluster of three standalone members, two Flowcast nodes as its clients, both
+     * publishing at a steady pace: the member that owns the topic's log killed with SIGKILL mid-stream loses no event
+     * that got a {@code 202} (the topic logs keep one synchronous backup on the external cluster, added by the nodes'
+     * dynamic configuration), and the subscribers on both nodes see every one once, in seq order, with no {@code gap}.
      */
+    @Test
+    void replicated_whenAnExternalMemberIsKilledMidStream_everyAcceptedEventReachesBothNodesClientsOnce_inOrder()
+            throws Exception {
+        String cluster = "client-replicated-" + UUID.randomUUID();
+        List<Integer> ports = List.of(MEMBER_PORT + 1, MEMBER_PORT + 2, MEMBER_PORT + 3);
+        List<Process> members = new ArrayList<>();
+        try {
+            for (int port : ports) {
+                members.add(startMember(cluster, port, ports, true));
+            }
+            Map<String, String> env = Map.of(
+                    "FLOWCAST_PUBLISH_KEY", KEY,
+                    "FLOWCAST_DURABILITY", "replicated",
+                    "FLOWCAST_CLUSTER_NAME", cluster,
+                    "FLOWCAST_CLUSTER_CLIENT", ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")),
+                    "FLOWCAST_SHUTDOWN_DRAIN_TIMEOUT_MS", "3000");
+            List<NodeProcess> nodes = NodeProcess.startAll(List.of("client-replicated-a", "client-replicated-b"), env);
+            try (WsTestClient onA = WsTestClient.connect(nodes.get(0).base());
+                 WsTestClient onB = WsTestClient.connect(nodes.get(1).base())) {
+                String topic = "public:client.kill." + UUID.randomUUID().toString().substring(0, 8);
+                onA.subscribeAndWait(topic);
+                onB.subscribeAndWait(topic);
+                List<String> accepted = new ArrayList<>();
+                try (SteadyPublisher toA = new SteadyPublisher(nodes.get(0), KEY, topic, 20_000, 300);
+                     SteadyPublisher toB = new SteadyPublisher(nodes.get(1), KEY, topic, 20_000, 300)) {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> toA.accepted().size() >= 50);
+                    Process owner = members.get(ports.indexOf(ownerPortOfTopicLog(cluster, ports, topic)));
+                    owner.destroyForcibly(); // kill -9 of the member that holds the topic's log: its backup takes over
+                    owner.waitFor(30, TimeUnit.SECONDS);
+                    int atKill = toA.accepted().size();
+                    await().atMost(Duration.ofSeconds(120)).until(() -> toA.accepted().size() >= atKill + 50
+                            && toB.accepted().size() >= 100);
+                    toA.close();
+                    toB.close();
+                    accepted.addAll(toA.accepted());
+                    accepted.addAll(toB.accepted());
+                }
+                List<JsonObject> fromA = AcceptedEvents.awaitAll(onA, topic, accepted);
+                List<JsonObject> fromB = AcceptedEvents.awaitAll(onB, topic, accepted);
+                AcceptedEvents.assertExactlyOnceInOrder(fromA, accepted);
+                AcceptedEvents.assertExactlyOnceInOrder(fromB, accepted);
+                assertThat(AcceptedEvents.ids(fromB)).isEqualTo(AcceptedEvents.ids(fromA));
+                for (WsTestClient client : List.of(onA, onB)) {
+                    assertThat(client.frames()).noneMatch(WsTestClient.ofType("gap"));
+                }
+            } finally {
+                nodes.forEach(NodeProcess::close);
+            }
+        } finally {
+            members.forEach(Process::destroyForcibly);
+        }
+    }
+
+    /** The port of the member that owns the partition of the topic's log, as a client of the cluster sees it. */
+    private static int ownerPortOfTopicLog(String cluster, List<Integer> ports, String topic) {
+        HazelcastInstance client = HazelcastClient.newHazelcastClient(HazelcastConfigs.client(cluster,
+                ports.stream().map(p -> "127.0.0.1:" + p).toList()));
+        try {
+            // a new client learns the partition table shortly after it connects
+            return await().atMost(Duration.ofSeconds(30)).until(
+                    () -> client.getPartitionService().getPartition(TopicHistory.shardOf(topic)).getOwner(),
+                    Objects::nonNull).getAddress().getPort();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /** A standalone member of a one-member cluster on {@link #MEMBER_PORT}. */
     private static Process startMember(String cluster, boolean withFlowcastClasses) throws IOException {
+        return startMember(cluster, MEMBER_PORT, List.of(MEMBER_PORT), withFlowcastClasses);
+    }
+
+    /**
+     * A standalone member: the hazelcast jar, with Flowcast's classes or without them (a stock member), on loopback
+     * port {@code port}, joining the members on {@code clusterPorts} over TCP/IP (its own YAML configuration, as an
+     * operator would write it), waited for until it listens.
+     */
+    private static Process startMember(String cluster, int port, List<Integer> clusterPorts, boolean withFlowcastClasses)
+            throws IOException {
         String hazelcastJar = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> entry.matches(".*/hazelcast-5[^/]*\\.jar")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the hazelcast jar is not on the test class path"));
         Path classes = Path.of(System.getProperty("flowcast.classes", "target/flowcast-classes.jar"));
-        Path log = Path.of("target", "nodes", "client-mode-member.log");
+        Path log = Path.of("target", "nodes", "client-mode-member-" + port + ".log");
+        Path config = Path.of("target", "nodes", "client-mode-member-" + port + ".yaml");
         Files.createDirectories(log.getParent());
+        Files.writeString(config, String.join("\n",
+                "hazelcast:",
+                "  cluster-name: " + cluster,
+                "  properties:",
+                "    hazelcast.phone.home.enabled: false",
+                "  network:",
+                "    port: {port: " + port + ", auto-increment: false}",
+                "    interfaces: {enabled: true, interfaces: [127.0.0.1]}",
+                "    join:",
+                "      auto-detection: {enabled: false}",
+                "      multicast: {enabled: false}",
+                "      tcp-ip:",
+                "        enabled: true",
+                "        member-list: [" + clusterPorts.stream().map(p -> "127.0.0.1:" + p)
+                        .collect(Collectors.joining(", ")) + "]",
+                ""));
         Process member = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
-                "-Dhz.clustername=" + cluster,
-                "-Dhz.network.port.port=" + MEMBER_PORT,
-                "-Dhz.network.port.auto-increment=false",
-                "-Dhz.network.join.multicast.enabled=false",
-                "-Dhz.network.join.auto-detection.enabled=false",
-                "-Dhazelcast.local.localAddress=127.0.0.1",
-                "-Dhazelcast.phone.home.enabled=false",
+                "-Dhazelcast.config=" + config.toAbsolutePath(),
                 "-cp", withFlowcastClasses ? hazelcastJar + File.pathSeparator + classes : hazelcastJar,
                 "com.hazelcast.core.server.HazelcastMemberStarter")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", MEMBER_PORT), 500);
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
                 return true;
             } catch (IOException notYet) {
                 return !member.isAlive();

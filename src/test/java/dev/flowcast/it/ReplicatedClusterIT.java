@@ -1,5 +1,9 @@
 package dev.flowcast.it;
 
+import static dev.flowcast.it.AcceptedEvents.assertExactlyOnceInOrder;
+import static dev.flowcast.it.AcceptedEvents.awaitAll;
+import static dev.flowcast.it.AcceptedEvents.ids;
+import static dev.flowcast.it.AcceptedEvents.seq;
 import static dev.flowcast.it.WsTestClient.isEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,11 +11,9 @@ import static org.awaitility.Awaitility.await;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -211,7 +213,7 @@ class ReplicatedClusterIT {
                 if (topic.getValue().equals(subscribed.getString("epoch"))) {
                     kept++; // same epoch: the history is whole, so the resume replays exactly what came after 1
                     List<JsonObject> replay = resumed.awaitFrames(isEvent(topic.getKey()), 2);
-                    assertThat(replay.stream().map(ReplicatedClusterIT::seq)).containsExactly(2L, 3L);
+                    assertThat(replay.stream().map(AcceptedEvents::seq)).containsExactly(2L, 3L);
                 } else {
                     lost++; // a new epoch: the client knows its cursor is void; the topic starts again, empty
                     assertThat(subscribed.getJsonNumber("seq").longValue()).as(topic.getKey()).isZero();
@@ -222,31 +224,5 @@ class ReplicatedClusterIT {
         }
         assertThat(lost).as("topics whose partition had owner and backup on the killed members").isPositive();
         assertThat(kept).as("topics whose partition had a copy on the survivor").isPositive();
-    }
-
-    /** Waits until the client saw every accepted id; returns its events. */
-    private static List<JsonObject> awaitAll(WsTestClient client, String topic, List<String> accepted) {
-        Set<String> wanted = new HashSet<>(accepted);
-        return await().atMost(Duration.ofSeconds(60)).until(() -> client.events(topic),
-                events -> new HashSet<>(ids(events)).containsAll(wanted));
-    }
-
-    /** Seqs 1..N consecutive, every id once, every accepted id present. */
-    private static void assertExactlyOnceInOrder(List<JsonObject> events, List<String> accepted) {
-        for (int i = 0; i < events.size(); i++) {
-            assertThat(seq(events.get(i))).as("event #" + i).isEqualTo(i + 1);
-        }
-        List<String> ids = ids(events);
-        Set<String> distinct = new HashSet<>(ids);
-        assertThat(distinct).as("no event id twice").hasSize(ids.size());
-        assertThat(distinct).containsAll(accepted);
-    }
-
-    private static long seq(JsonObject event) {
-        return event.getJsonNumber("seq").longValue();
-    }
-
-    private static List<String> ids(List<JsonObject> events) {
-        return events.stream().map(e -> e.getString("id")).toList();
     }
 }

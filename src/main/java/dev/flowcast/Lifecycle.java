@@ -3,6 +3,7 @@ package dev.flowcast;
 import dev.flowcast.cluster.EventBus;
 import dev.flowcast.cluster.EventStore;
 import dev.flowcast.cluster.JdbcEventStore;
+import dev.flowcast.cluster.NodePresence;
 import dev.flowcast.cluster.HazelcastNode;
 import dev.flowcast.cluster.TopicHistory;
 import dev.flowcast.config.Settings;
@@ -74,6 +75,7 @@ public class Lifecycle {
 
     private volatile boolean ready;
     private volatile EventBus bus;
+    private volatile NodePresence presence;
     private volatile EventStore store;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -114,6 +116,10 @@ public class Lifecycle {
         bus = new EventBus(instance);
         metrics.gauge(MetricNames.CLUSTER_MEMBERS, hazelcast::memberCount);
         delivery.start(threads, scheduler, history, bus);
+        if (hazelcast.isClient()) {
+            // other client nodes' deaths are no membership change: learn of them through their heartbeats
+            presence = new NodePresence(instance).start(scheduler, bus::everyPartitionLost);
+        }
         ingest.start(threads, history, bus, store, hazelcast::memberCount, delivery::writerLagMillis);
         LOG.info(() -> "durability " + settings.durability() + ": " + promise());
         if (settings.demoEnabled()) {
@@ -220,6 +226,9 @@ public class Lifecycle {
                 var left = delivery.drain(left(deadline));
                 LOG.info(() -> "fan-out drained" + (left.completed() ? "" : ", " + left.leftover().size() + " left"));
                 delivery.closeAll(left(deadline));
+            }
+            if (presence != null) {
+                presence.stop();
             }
             if (bus != null) {
                 bus.close();

@@ -53,6 +53,7 @@ public final class EventBus {
     private final List<UUID> registrations = new ArrayList<>();
     private UUID membershipRegistration;
     private UUID lifecycleRegistration;
+    private volatile IntConsumer lossHandler;
     /** Markers this member published and waits for, by marker id. */
     private final Map<String, CompletableFuture<Void>> markers = new ConcurrentHashMap<>();
 
@@ -128,6 +129,7 @@ public final class EventBus {
      * whenever messages of it were lost to this member, and every partition after a membership change.
      */
     public synchronized void listen(Consumer<EventBatch> sink, IntConsumer onLoss) {
+        lossHandler = onLoss;
         for (int p = 0; p < PARTITIONS; p++) {
             registrations.add(partitions.get(p).addMessageListener(new Listener(p, sink, onLoss, markers)));
         }
@@ -148,6 +150,17 @@ public final class EventBus {
                 everyPartitionLost(onLoss, "client reconnected");
             }
         });
+    }
+
+    /**
+     * Tells the listener every partition may have lost messages, as after a membership change: for what a client
+     * node learns of other nodes ({@link NodePresence}). Does nothing before {@link #listen}.
+     */
+    public void everyPartitionLost(String why) {
+        IntConsumer onLoss = lossHandler;
+        if (onLoss != null) {
+            everyPartitionLost(onLoss, why);
+        }
     }
 
     private static void everyPartitionLost(IntConsumer onLoss, String why) {

@@ -43,6 +43,24 @@ class EventBusTest {
     }
 
     @Test
+    void whenAClientNodeIsGone_everyPartitionIsReportedForARereadFromHistory_onceTheBusListens() {
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(
+                HazelcastConfigs.member("bus-nodes-" + UUID.randomUUID(), 6147, List.of(), 0));
+        EventBus bus = new EventBus(member);
+        List<Integer> lost = new CopyOnWriteArrayList<>();
+        try {
+            bus.everyPartitionLost("a node went away before anything listened");
+            bus.listen(b -> { }, lost::add);
+            assertThat(lost).as("nothing before listen").isEmpty();
+            bus.everyPartitionLost("a node went away"); // what NodePresence calls
+            assertThat(lost).containsExactlyElementsOf(IntStream.range(0, EventBus.PARTITIONS).boxed().toList());
+        } finally {
+            bus.close();
+            member.shutdown();
+        }
+    }
+
+    @Test
     void whenAMemberJoinsOrLeaves_everyPartitionIsReportedForARereadFromHistory() {
         String cluster = "bus-members-" + UUID.randomUUID();
         List<String> seed = List.of("127.0.0.1:6145");

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * Client mode for real: a standalone Hazelcast member in its own process ({@code HazelcastMemberStarter} from the
  * hazelcast jar, with Flowcast's classes for its entry processors), and two Flowcast nodes as its clients. Events
  * published on one node reach the other's subscribers in order, history replays, and once the external member is
- * gone a SIGTERM still stops a node within its drain budget (FACTS.md: it used to hang). A node of a stock member
+ * gone a SIGTERM still stops a node within its drain budget (FACTS.md: it used to hang). A node learns that
+ * another client node died (its heartbeat entry expired) and re-reads its topics. A node of a stock member
  * (the hazelcast jar alone) refuses to start and says what the member lacks.
  */
 class ClientModeIT {
@@ -69,6 +70,12 @@ class ClientModeIT {
                     }
                 }
                 assertThat(nodes.get(0).logText()).contains("as a client of");
+
+                // another client node's death is no membership change: its heartbeat entry expires, and A re-reads
+                // its subscribed topics (what B had numbered but not yet put on the bus is then delivered)
+                nodes.get(1).kill();
+                await().atMost(Duration.ofSeconds(90)).until(() -> nodes.get(0).logText()
+                        .contains("stopped answering: re-reading every subscribed topic's history"));
 
                 member.destroyForcibly();
                 member.waitFor(30, TimeUnit.SECONDS);

@@ -158,6 +158,13 @@ public final class HazelcastConfigs {
                 .setReconnectMode(ClientConnectionStrategyConfig.ReconnectMode.ON)
                 .getConnectionRetryConfig().setClusterConnectTimeoutMillis(CLIENT_CONNECT_TIMEOUT_MILLIS);
         config.setProperty("hazelcast.client.invocation.timeout.seconds", "10");
+        // Retry a call whose member died under it (within that timeout) instead of failing it: without this, a
+        // kill -9 of the member owning a topic's log answered its publishers 503 (TargetDisconnectedException) for
+        // appends that may well have been stored. Safe because every call Flowcast makes is idempotent: an append
+        // carries its batch id (a retried one answers the same seqs), installing a log does nothing where one
+        // exists, reads read, map writes set the same value, and a bus message sent twice is dropped by the
+        // fan-out's per-topic cursor. (Members retry their own calls this way by default.)
+        config.getNetworkConfig().setRedoOperation(true);
         return config;
     }
 

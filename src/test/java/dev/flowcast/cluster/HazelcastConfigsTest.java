@@ -19,6 +19,13 @@ class HazelcastConfigsTest {
     }
 
     @Test
+    void aClient_retriesACallWhoseMemberDied_withinItsBoundedInvocationTimeout() {
+        var config = HazelcastConfigs.client("c", List.of("127.0.0.1:5701"));
+        assertThat(config.getNetworkConfig().isRedoOperation()).isTrue();
+        assertThat(config.getProperty("hazelcast.client.invocation.timeout.seconds")).isEqualTo("10");
+    }
+
+    @Test
     void shouldJoinTheGivenMembersOverTcpIp() {
         Config config = HazelcastConfigs.member("c", 5701, List.of("10.0.0.5:5701", "10.0.0.6:5701"), 0);
         assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled()).isTrue();

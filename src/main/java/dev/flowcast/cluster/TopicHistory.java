@@ -1,6 +1,8 @@
 package dev.flowcast.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleService;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.replicatedmap.ReplicatedMap;
@@ -68,7 +70,13 @@ public final class TopicHistory implements HistoryReader {
     private final int capacity;
     private final long ttlMicros;
     private final EventStore store;
+    private final LifecycleService lifecycle;
     private volatile String clusterEpoch;
+    /**
+     * Set when a client node loses its cluster: the cluster it reconnects to may be a new one (a whole external
+     * cluster restarted), whose histories are gone, so the cluster epoch is read again before it is next used.
+     */
+    private volatile boolean clusterEpochToConfirm;
     /**
      * Batch ids, unique in the cluster and across restarts without a random number per append (SecureRandom was
      * 3 % of the ingest workers' CPU): a random prefix per instance, then a count.
@@ -83,21 +91,56 @@ public final class TopicHistory implements HistoryReader {
         this.logs = hazelcast.getMap(HazelcastConfigs.TOPICS_MAP);
         this.clusterMap = hazelcast.getMap(HazelcastConfigs.CLUSTER_MAP);
         this.seen = hazelcast.getReplicatedMap(HazelcastConfigs.SEEN_MAP);
+        this.lifecycle = hazelcast.getLifecycleService();
         this.capacity = capacity;
         this.ttlMicros = TimeUnit.SECONDS.toMicros(ttlSeconds);
         this.store = store;
     }
 
-    /** Reads (or makes, once per cluster) the cluster epoch. Call once before anything else. */
+    /**
+     * Reads (or makes, once per cluster) the cluster epoch. Call once before anything else.
+     *
+     * <p>A client node outlives its external cluster: when every member restarts, the topics' histories are gone
+     * and the cluster map with them. Topics first numbered in a cluster take their epoch from the cluster epoch
+     * ({@link #firstEpoch}), so a node still holding the old one would give a topic numbered again from 1 its old
+     * epoch, and a client resuming with the old {@code since}/{@code epoch} would be told nothing was lost. So once
+     * a client node is cut off (Hazelcast fires {@code CLIENT_DISCONNECTED} before it reconnects), the epoch is read
+     * again, or made, before its next use: the same cluster answers the same epoch; a new one a new epoch (in
+     * {@code persistent} mode the store's, as the histories come back from the store).
+     */
     public TopicHistory start() {
+        clusterEpoch = readOrMakeClusterEpoch();
+        LOG.info(() -> "cluster epoch " + clusterEpoch);
+        lifecycle.addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_DISCONNECTED) {
+                clusterEpochToConfirm = true;
+            }
+        });
+        return this;
+    }
+
+    private String readOrMakeClusterEpoch() {
         String proposed = randomEpoch();
         if (store != null) {
             proposed = store.clusterEpoch(proposed);
         }
         String raced = clusterMap.putIfAbsent(CLUSTER_EPOCH_KEY, proposed);
-        clusterEpoch = raced != null ? raced : proposed;
-        LOG.info(() -> "cluster epoch " + clusterEpoch);
-        return this;
+        return raced != null ? raced : proposed;
+    }
+
+    /** Reads the cluster epoch again after a disconnection; throws (as any cluster call) while still cut off. */
+    private synchronized void confirmClusterEpoch() {
+        if (!clusterEpochToConfirm) {
+            return;
+        }
+        String before = clusterEpoch;
+        String now = readOrMakeClusterEpoch();
+        clusterEpoch = now;
+        clusterEpochToConfirm = false;
+        if (!now.equals(before)) {
+            LOG.warning(() -> "cluster epoch " + before + " -> " + now + ": the cluster this node reconnected to is a"
+                    + " new one (restarted whole); topics whose history it lost start again under new epochs");
+        }
     }
 
     /** The cluster epoch, fixed for the life of the cluster (of the store, in {@code persistent} mode). */
@@ -323,6 +366,9 @@ public final class TopicHistory implements HistoryReader {
     }
 
     private String requireStarted() {
+        if (clusterEpochToConfirm) {
+            confirmClusterEpoch();
+        }
         String epoch = clusterEpoch;
         if (epoch == null) {
             throw new IllegalStateException("TopicHistory.start() was not called");

@@ -8,11 +8,15 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.ReliableTopicConfig;
 import com.hazelcast.config.RingbufferConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.topic.TopicOverloadPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Builds the Hazelcast configuration of a Flowcast member or client from the settings.
@@ -20,6 +24,8 @@ import java.util.Map;
  * <p>Plain Java, no container: unit-tested directly. Stateless.
  */
 public final class HazelcastConfigs {
+
+    private static final Logger LOG = Logger.getLogger(HazelcastConfigs.class.getName());
 
     /** Every published topic's {@link TopicLog} (seq, epoch, history), by topic. */
     public static final String TOPICS_MAP = "flowcast.topics";
@@ -110,6 +116,34 @@ public final class HazelcastConfigs {
         SMALL_MACHINE_THREADS.forEach((name, value) -> {
             if (System.getProperty(name) == null) {
                 config.setProperty(name, value);
+            }
+        });
+    }
+
+    /**
+     * Adds Flowcast's structures to the external cluster of a client node, now and again each time the client
+     * reconnects, in case it reconnected to another cluster (the external cluster restarted whole): Hazelcast does
+     * not send a client's dynamic configuration to a new cluster (seen: the bus rings came back with Hazelcast's
+     * default capacity and no TTL, TopicHistoryClusterRestartTest), and 5.5 fires no {@code CLIENT_CHANGED_CLUSTER}
+     * when a plain client switches clusters (it logs "Switching from current cluster", then {@code CLIENT_CONNECTED}).
+     * Adding an identical configuration again is a no-op. The re-add runs on a thread of its own, not on the
+     * client's event thread; a structure used before it lands (a bus ring a listener reads at once) keeps Hazelcast's
+     * defaults until the cluster restarts again.
+     */
+    public static void addStructuresToEveryCluster(HazelcastInstance client) {
+        addStructures(client.getConfig());
+        client.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_CONNECTED) {
+                Thread readd = new Thread(() -> {
+                    try {
+                        addStructures(client.getConfig());
+                        LOG.fine("reconnected: Flowcast's structures added to the cluster again");
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "reconnected, but could not add Flowcast's structures to the cluster again", e);
+                    }
+                }, "flowcast-structures");
+                readd.setDaemon(true);
+                readd.start();
             }
         });
     }

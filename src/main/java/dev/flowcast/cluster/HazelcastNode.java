@@ -31,9 +31,10 @@ public class HazelcastNode {
             if (!settings.clusterClient().isEmpty()) {
                 instance = HazelcastClient.newHazelcastClient(
                         HazelcastConfigs.client(settings.clusterName(), settings.clusterClient()));
-                // The external cluster knows nothing of Flowcast's structures: add their configuration to it
-                // (dynamic configuration; identical configurations from several Flowcast clients are a no-op).
-                HazelcastConfigs.addStructures(instance.getConfig());
+                // The external cluster knows nothing of Flowcast's structures: add their configuration to it, and to
+                // the next cluster if it restarts whole (dynamic configuration; identical configurations from several
+                // Flowcast clients are a no-op).
+                HazelcastConfigs.addStructuresToEveryCluster(instance);
                 // Its members run Flowcast's entry processors: a member without Flowcast's classes refuses the start
                 // here rather than losing every batch after a 202.
                 MemberCodeCheck.verify(instance, settings.clusterName());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.flowcast.event.Event;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,8 +57,36 @@ class TopicHistoryClusterRestartTest {
         assertThat(history.clusterEpoch()).isNotEqualTo(clusterEpochBefore);
     }
 
+    /** Hazelcast does not send a client's dynamic configuration to a new cluster: the node adds it again. */
+    @Test
+    void whenTheExternalClusterRestartsWhole_flowcastsStructureConfigurationIsAddedToTheNewCluster() {
+        HazelcastInstance first = member();
+        HazelcastInstance client = HazelcastClient.newHazelcastClient(
+                HazelcastConfigs.client(cluster, List.of("127.0.0.1:" + PORT)));
+        instances.add(0, client);
+        HazelcastConfigs.addStructuresToEveryCluster(client);
+        assertThat(first.getConfig().getRingbufferConfig(HazelcastConfigs.BUS_PREFIX + "3").getCapacity())
+                .isEqualTo(HazelcastConfigs.BUS_CAPACITY);
+
+        first.getLifecycleService().terminate();
+        HazelcastInstance second = member();
+        // a fresh name per look: a member caches the default configuration of a name looked up before its
+        // dynamic configuration arrived (which is also why a ring used before the re-add keeps the defaults)
+        AtomicInteger look = new AtomicInteger();
+        await().atMost(Duration.ofSeconds(60)).until(() -> second.getConfig()
+                .getRingbufferConfig(HazelcastConfigs.BUS_PREFIX + "look-" + look.incrementAndGet()).getCapacity()
+                == HazelcastConfigs.BUS_CAPACITY);
+    }
+
+    /** A member of the external cluster as an operator starts it: none of Flowcast's configuration. */
     private HazelcastInstance member() {
-        HazelcastInstance member = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(cluster, PORT, List.of(), 0));
+        Config config = new Config().setClusterName(cluster);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.getNetworkConfig().setPort(PORT).setPortAutoIncrement(false);
+        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
         instances.add(member);
         return member;
     }

@@ -2,9 +2,9 @@ package dev.flowcast;
 
 import dev.flowcast.cluster.EventBus;
 import dev.flowcast.cluster.EventStore;
+import dev.flowcast.cluster.HazelcastNode;
 import dev.flowcast.cluster.JdbcEventStore;
 import dev.flowcast.cluster.NodePresence;
-import dev.flowcast.cluster.HazelcastNode;
 import dev.flowcast.cluster.TopicHistory;
 import dev.flowcast.config.Settings;
 import dev.flowcast.config.SettingsCheck;

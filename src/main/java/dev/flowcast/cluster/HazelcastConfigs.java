@@ -19,9 +19,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Builds the Hazelcast configuration of a Flowcast member or client from the settings.
+ * Builds the Hazelcast configuration of a Flowcast member or client from the settings, and keeps a client's
+ * structure configuration on its external cluster ({@link #addStructuresToEveryCluster}).
  *
- * <p>Plain Java, no container: unit-tested directly. Stateless.
+ * <p>Plain Java, no container: unit-tested directly. Stateless (the one listener it registers lives with the client).
  */
 public final class HazelcastConfigs {
 

@@ -37,9 +37,7 @@ class TopicHistoryClusterRestartTest {
     @Test
     void whenTheExternalClusterRestartsWhole_aTopicNumberedAgainFromOne_hasANewEpoch() {
         HazelcastInstance first = member();
-        HazelcastInstance client = HazelcastClient.newHazelcastClient(
-                HazelcastConfigs.client(cluster, List.of("127.0.0.1:" + PORT)));
-        instances.add(0, client);
+        HazelcastInstance client = client();
         TopicHistory history = new TopicHistory(client, 10, 300, null).start();
         String topic = "restart." + UUID.randomUUID();
         TopicHistory.Appended before = appendOne(history, topic);
@@ -61,9 +59,7 @@ class TopicHistoryClusterRestartTest {
     @Test
     void whenTheExternalClusterRestartsWhole_flowcastsStructureConfigurationIsAddedToTheNewCluster() {
         HazelcastInstance first = member();
-        HazelcastInstance client = HazelcastClient.newHazelcastClient(
-                HazelcastConfigs.client(cluster, List.of("127.0.0.1:" + PORT)));
-        instances.add(0, client);
+        HazelcastInstance client = client();
         HazelcastConfigs.addStructuresToEveryCluster(client);
         assertThat(first.getConfig().getRingbufferConfig(HazelcastConfigs.BUS_PREFIX + "3").getCapacity())
                 .isEqualTo(HazelcastConfigs.BUS_CAPACITY);
@@ -76,6 +72,14 @@ class TopicHistoryClusterRestartTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> second.getConfig()
                 .getRingbufferConfig(HazelcastConfigs.BUS_PREFIX + "look-" + look.incrementAndGet()).getCapacity()
                 == HazelcastConfigs.BUS_CAPACITY);
+    }
+
+    /** A client of the cluster, as a client node's; shut down before the members. */
+    private HazelcastInstance client() {
+        HazelcastInstance client = HazelcastClient.newHazelcastClient(
+                HazelcastConfigs.client(cluster, List.of("127.0.0.1:" + PORT)));
+        instances.add(0, client);
+        return client;
     }
 
     /** A member of the external cluster as an operator starts it: none of Flowcast's configuration. */

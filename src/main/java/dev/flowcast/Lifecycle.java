@@ -219,7 +219,7 @@ public class Lifecycle {
                 LOG.info(() -> "ingest drained" + (left.completed() ? "" : ", " + left.leftover().size() + " left"));
             }
             // A client whose cluster is gone cannot flush: skip it rather than wait out Hazelcast's timeouts.
-            if (bus != null && hazelcast.isRunning() && !bus.flush(left(deadline))) {
+            if (bus != null && hazelcast.isConnected() && !bus.flush(left(deadline))) {
                 LOG.warning("the bus did not bring back every batch within the drain timeout");
             }
             if (delivery.stage() != null) {
@@ -249,8 +249,8 @@ public class Lifecycle {
         return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(50), deadlineNanos - System.nanoTime()));
     }
 
-    /** True once every part started, until shutdown begins. */
+    /** True once every part started, until shutdown begins, while the cluster answers (a client node may be cut off). */
     public boolean isReady() {
-        return ready && hazelcast.isRunning();
+        return ready && hazelcast.isConnected();
     }
 }

@@ -38,7 +38,10 @@ public final class HazelcastConfigs {
     public static final String BUS_PREFIX = "flowcast.bus.";
     /** Hazelcast's upper bound on backups: every member of a cluster of up to 7 holds a copy. */
     static final int ALL_MEMBERS_BACKUPS = 6;
-    static final long CLIENT_CONNECT_TIMEOUT_MILLIS = 30_000;
+    /** Hazelcast's "no bound" for a client's cluster connect timeout. */
+    static final long RECONNECT_FOREVER = -1;
+    /** The longest a client node waits between two tries to reach its cluster again (Hazelcast's default: 30 s). */
+    static final int CLIENT_MAX_RECONNECT_BACKOFF_MILLIS = 2_000;
     /**
      * Messages each bus partition keeps for slow listeners before they see a loss (and catch up from history). A
      * message may carry hundreds of events, so the ring is kept short, and its entries expire after
@@ -186,12 +189,16 @@ public final class HazelcastConfigs {
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.logging.type", "jdk");
         config.getNetworkConfig().setAddresses(addresses);
-        // Bounded waits, so neither a start nor a SIGTERM hangs on a cluster that is gone (FACTS.md: a client
-        // node's SIGTERM hung once its member was down): give up connecting after 30 s, fail invocations while
-        // disconnected instead of queueing them, and never retry an invocation for longer than 10 s.
-        config.getConnectionStrategyConfig().setAsyncStart(false)
+        // Reconnect forever, every couple of seconds at most: an external cluster may be down for longer than any
+        // bound (a whole restart), and a client that gives up shuts itself down for good, leaving the node never
+        // ready again. The start is bounded by ClusterClient instead (async start: it waits for the connection).
+        // Calls are bounded too, so neither a publish nor a SIGTERM hangs on a cluster that is gone (FACTS.md: a
+        // client node's SIGTERM hung once its member was down): no call retries for longer than 10 s.
+        config.getConnectionStrategyConfig().setAsyncStart(true)
                 .setReconnectMode(ClientConnectionStrategyConfig.ReconnectMode.ON)
-                .getConnectionRetryConfig().setClusterConnectTimeoutMillis(CLIENT_CONNECT_TIMEOUT_MILLIS);
+                .getConnectionRetryConfig()
+                .setClusterConnectTimeoutMillis(RECONNECT_FOREVER)
+                .setMaxBackoffMillis(CLIENT_MAX_RECONNECT_BACKOFF_MILLIS);
         config.setProperty("hazelcast.client.invocation.timeout.seconds", "10");
         // Retry a call whose member died under it (within that timeout) instead of failing it: without this, a
         // kill -9 of the member owning a topic's log answered its publishers 503 (TargetDisconnectedException) for

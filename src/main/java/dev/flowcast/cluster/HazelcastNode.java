@@ -1,19 +1,21 @@
 package dev.flowcast.cluster;
 
-import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.flowcast.config.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.logging.Logger;
 
 /**
  * Owns this node's Hazelcast instance: an embedded member, or a client of an external cluster.
  *
  * <p>Started by the pipeline at application start ({@link #start()}), shut down last, after the stages
- * drained ({@link #stop()}). Threading: start/stop are called once by the lifecycle bean; {@link #instance()}
- * is safe from any thread after start.
+ * drained ({@link #stop()}). A client node outlives its cluster's outages ({@link ClusterClient}): it is
+ * {@linkplain #isConnected() connected} only while a member answers.
+ *
+ * <p>Threading: start/stop are called once by the lifecycle bean; the rest is safe from any thread after start.
  */
 @ApplicationScoped
 public class HazelcastNode {
@@ -23,14 +25,19 @@ public class HazelcastNode {
     @Inject
     Settings settings;
 
+    /** How long a client node's start waits for a member of its external cluster before it refuses to start. */
+    static final Duration CLIENT_START_TIMEOUT = Duration.ofSeconds(30);
+
     private volatile HazelcastInstance instance;
+    /** Set in client mode only. */
+    private volatile ClusterClient client;
 
     /** Starts the member or client. Blocks until it has joined (or formed) its cluster. */
     public synchronized HazelcastInstance start() {
         if (instance == null) {
             if (!settings.clusterClient().isEmpty()) {
-                instance = HazelcastClient.newHazelcastClient(
-                        HazelcastConfigs.client(settings.clusterName(), settings.clusterClient()));
+                client = ClusterClient.connect(settings.clusterName(), settings.clusterClient(), CLIENT_START_TIMEOUT);
+                instance = client.instance();
                 // The external cluster knows nothing of Flowcast's structures: add their configuration to it, and to
                 // the next cluster if it restarts whole (dynamic configuration; identical configurations from several
                 // Flowcast clients are a no-op).
@@ -60,15 +67,25 @@ public class HazelcastNode {
         return current;
     }
 
+    /** True from start to stop, even while a client node is cut off from its cluster. */
     public boolean isRunning() {
         HazelcastInstance current = instance;
         return current != null && current.getLifecycleService().isRunning();
     }
 
-    /** Members of the cluster as this node sees it; 0 when not running. */
+    /**
+     * True while running and able to reach the cluster: always for a member (it is its cluster), only while
+     * connected for a client. Cluster calls made while this is false wait out the invocation timeout and fail.
+     */
+    public boolean isConnected() {
+        ClusterClient currentClient = client;
+        return isRunning() && (currentClient == null || currentClient.isConnected());
+    }
+
+    /** Members of the cluster as this node sees it; 0 when not running, or when a client node is cut off. */
     public int memberCount() {
         HazelcastInstance current = instance;
-        return current != null && current.getLifecycleService().isRunning() ? current.getCluster().getMembers().size() : 0;
+        return current != null && isConnected() ? current.getCluster().getMembers().size() : 0;
     }
 
     /** This node's name in stats and logs: its Hazelcast address, or "-" before start. */

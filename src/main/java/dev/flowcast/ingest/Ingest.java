@@ -83,7 +83,8 @@ public class Ingest {
      * Builds and starts the ingest stage, its workers made by {@code threads}.
      *
      * @param store   the {@code persistent} store, or null
-     * @param members how many members the cluster has now ({@code replicated} refuses publishes below two)
+     * @param members how many members the cluster has now, 0 while a client node is cut off from it (every publish
+     *                is refused then; {@code replicated} refuses them below two)
      */
     public void start(ThreadFactory threads, TopicHistory history, EventBus bus, EventStore store,
             IntSupplier members, LongSupplier writerLagMillis) {
@@ -290,7 +291,14 @@ public class Ingest {
             metrics.rejected(count);
             throw PublishError.unavailable();
         }
-        if ("replicated".equals(settings.durability()) && members.getAsInt() < 2) {
+        int memberCount = members.getAsInt();
+        if (memberCount == 0) {
+            // a client node cut off from its external cluster: nothing could be numbered until it reconnects
+            metrics.rejected(count);
+            throw new PublishError(503, "unavailable", "this node has lost its Hazelcast cluster and is reconnecting;"
+                    + " retry, or publish through another node");
+        }
+        if ("replicated".equals(settings.durability()) && memberCount < 2) {
             metrics.rejected(count);
             throw new PublishError(503, "unavailable", "flowcast.durability=replicated needs a second cluster member "
                     + "to hold each event; this cluster has one now");

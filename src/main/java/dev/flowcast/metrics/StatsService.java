@@ -88,7 +88,7 @@ public class StatsService {
             tick = null;
         }
         ClusterStats current = cluster;
-        if (current != null && hazelcast.isRunning()) {
+        if (current != null && hazelcast.isConnected()) {
             try {
                 current.leave();
             } catch (RuntimeException e) {
@@ -113,7 +113,7 @@ public class StatsService {
         Histogram merged = new Histogram(2); // auto-resizing: members may send any range
         merged.add(self.latency());
         ClusterStats current = cluster;
-        if (current != null && hazelcast.isRunning()) {
+        if (current != null && hazelcast.isConnected()) {
             try {
                 for (ClusterStats.MemberEntry other : current.others()) {
                     members.add(other.snapshot());
@@ -170,7 +170,7 @@ public class StatsService {
             rates.sample(System.nanoTime(), metrics.acceptedCount(), metrics.deliveredCount());
             ClusterStats.MemberEntry self = measure();
             ClusterStats current = cluster;
-            if (current != null && hazelcast.isRunning()) {
+            if (current != null && hazelcast.isConnected()) {
                 current.publish(self.snapshot(), self.latency());
             }
             history.add(HistoryPoint.of(viewWith(self).total()));

@@ -26,6 +26,16 @@ class HazelcastConfigsTest {
     }
 
     @Test
+    void aClient_neverGivesUpReconnecting_andTriesAtLeastEveryTwoSeconds() {
+        // a client that runs out of its cluster-connect timeout shuts itself down for good (ClusterClient bounds
+        // the start instead, which is why the start is asynchronous)
+        var strategy = HazelcastConfigs.client("c", List.of("127.0.0.1:5701")).getConnectionStrategyConfig();
+        assertThat(strategy.getConnectionRetryConfig().getClusterConnectTimeoutMillis()).isEqualTo(-1);
+        assertThat(strategy.getConnectionRetryConfig().getMaxBackoffMillis()).isEqualTo(2_000);
+        assertThat(strategy.isAsyncStart()).isTrue();
+    }
+
+    @Test
     void shouldJoinTheGivenMembersOverTcpIp() {
         Config config = HazelcastConfigs.member("c", 5701, List.of("10.0.0.5:5701", "10.0.0.6:5701"), 0);
         assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled()).isTrue();

@@ -3,10 +3,10 @@ package dev.flowcast.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -66,8 +66,8 @@ class MemberCodeCheckTest {
     }
 
     private HazelcastInstance client(String cluster) {
-        HazelcastInstance client = HazelcastClient.newHazelcastClient(
-                HazelcastConfigs.client(cluster, List.of("127.0.0.1:" + PORT)));
+        HazelcastInstance client = ClusterClient.connect(cluster, List.of("127.0.0.1:" + PORT), Duration.ofSeconds(30))
+                .instance();
         started.add(0, client);
         return client;
     }

@@ -3,7 +3,6 @@ package dev.flowcast.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import java.time.Duration;
@@ -57,8 +56,8 @@ class NodePresenceTest {
     }
 
     private HazelcastInstance client() {
-        HazelcastInstance client = HazelcastClient.newHazelcastClient(
-                HazelcastConfigs.client(cluster, List.of("127.0.0.1:" + PORT)));
+        HazelcastInstance client = ClusterClient.connect(cluster, List.of("127.0.0.1:" + PORT), Duration.ofSeconds(30))
+                .instance();
         instances.add(0, client);
         return client;
     }

@@ -3,11 +3,9 @@ package dev.flowcast.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.client.HazelcastClient;
-import com.hazelcast.config.Config;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.flowcast.event.Event;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +14,13 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A client node whose external cluster restarts whole (every member gone, then a new one): the histories are gone,
  * so a topic numbered again from 1 must come back under a new epoch, or a client resuming with its old
- * {@code since}/{@code epoch} would be told nothing was lost. (An embedded member cannot see this: its cluster's
- * restart restarts it too.)
+ * {@code since}/{@code epoch} would be told nothing was lost; in {@code persistent} mode the store brings them back,
+ * same epoch. (An embedded member cannot see this: its cluster's restart restarts it too.)
  */
 class TopicHistoryClusterRestartTest {
 
@@ -55,6 +54,33 @@ class TopicHistoryClusterRestartTest {
         assertThat(history.clusterEpoch()).isNotEqualTo(clusterEpochBefore);
     }
 
+    /** {@code persistent}: the store outlives the cluster, so the topic continues where it stopped, same epoch. */
+    @Test
+    void persistent_whenTheExternalClusterRestartsWhole_aTopicContinuesItsSeqsUnderItsEpoch(@TempDir Path dir) {
+        HazelcastInstance first = member();
+        HazelcastInstance client = client();
+        try (JdbcEventStore store = JdbcEventStore.open("jdbc:h2:file:" + dir.resolve("store"), "sa", "", 2, 10)) {
+            TopicHistory history = new TopicHistory(client, 10, 300, store).start();
+            String topic = "restart.persistent." + UUID.randomUUID();
+            for (int i = 0; i < 3; i++) {
+                TopicHistory.Appended appended = appendOne(history, topic);
+                store.write(List.of(new EventStore.StoredBatch(topic, appended.epoch(), appended.events()))); // as the sequencer does
+            }
+            String epochBefore = history.position(topic).epoch();
+            String clusterEpochBefore = history.clusterEpoch();
+
+            first.getLifecycleService().terminate();
+            member();
+            TopicHistory.Appended after = await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> appendOne(history, topic), appended -> appended != null);
+
+            assertThat(after.events().get(0).seq()).as("read back from the store: continues").isEqualTo(4);
+            assertThat(after.epoch()).isEqualTo(epochBefore);
+            assertThat(history.clusterEpoch()).isEqualTo(clusterEpochBefore);
+            assertThat(history.read(topic, 1, 4)).extracting(Event::seq).containsExactly(1L, 2L, 3L, 4L);
+        }
+    }
+
     /** Hazelcast does not send a client's dynamic configuration to a new cluster: the node adds it again. */
     @Test
     void whenTheExternalClusterRestartsWhole_flowcastsStructureConfigurationIsAddedToTheNewCluster() {
@@ -76,21 +102,15 @@ class TopicHistoryClusterRestartTest {
 
     /** A client of the cluster, as a client node's; shut down before the members. */
     private HazelcastInstance client() {
-        HazelcastInstance client = HazelcastClient.newHazelcastClient(
-                HazelcastConfigs.client(cluster, List.of("127.0.0.1:" + PORT)));
+        HazelcastInstance client = ClusterClient.connect(cluster, List.of("127.0.0.1:" + PORT), Duration.ofSeconds(30))
+                .instance();
         instances.add(0, client);
         return client;
     }
 
     /** A member of the external cluster as an operator starts it: none of Flowcast's configuration. */
     private HazelcastInstance member() {
-        Config config = new Config().setClusterName(cluster);
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.getNetworkConfig().setPort(PORT).setPortAutoIncrement(false);
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-        HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
+        HazelcastInstance member = BareMember.start(cluster, PORT);
         instances.add(member);
         return member;
     }

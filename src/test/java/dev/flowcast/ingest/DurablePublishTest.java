@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code replicated} publishing on two real embedded members: the answer comes once the event is numbered, events
@@ -127,6 +129,34 @@ class DurablePublishTest {
                         assertThat(e.status()).isEqualTo(503);
                         assertThat(e.getMessage()).contains("second cluster member");
                     });
+        } finally {
+            ingest.drain(Duration.ofSeconds(10));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "replicated", "persistent"})
+    void aClientNodeCutOffFromItsCluster_refusesEveryPublishWith503_inEveryMode(String durability) {
+        Ingest ingest = new Ingest();
+        ingest.settings = TestSettings.ingest(durability, 100, "reject", 1);
+        IngestTest.CountingMetrics metrics = new IngestTest.CountingMetrics();
+        ingest.metrics = metrics;
+        ingest.init();
+        AtomicInteger members = new AtomicInteger(0); // what HazelcastNode reports while a client is cut off
+        ingest.start(TestThreads.daemon(), history, new EventBus(member), null, members::get, () -> 0);
+        try {
+            assertThatThrownBy(() -> ingest.publishAsync("cut-off", "1"))
+                    .isInstanceOfSatisfying(PublishError.class, e -> {
+                        assertThat(e.status()).isEqualTo(503);
+                        assertThat(e.getMessage()).contains("lost its Hazelcast cluster");
+                    });
+            assertThatThrownBy(() -> ingest.publishBatchAsync(List.of(
+                    new BatchParser.Item("cut-off", "1"), new BatchParser.Item("cut-off", "2"))))
+                    .isInstanceOfSatisfying(PublishError.class, e -> assertThat(e.status()).isEqualTo(503));
+            assertThat(metrics.rejected.get()).isEqualTo(3);
+
+            members.set(2); // reconnected
+            assertThat(ingest.publishAsync("cut-off", "3").toCompletableFuture().join().topic()).isEqualTo("cut-off");
         } finally {
             ingest.drain(Duration.ofSeconds(10));
         }

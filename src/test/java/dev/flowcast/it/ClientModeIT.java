@@ -4,15 +4,15 @@ import static dev.flowcast.it.WsTestClient.isEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.HazelcastInstance;
-import dev.flowcast.cluster.HazelcastConfigs;
+import dev.flowcast.cluster.ClusterClient;
 import dev.flowcast.cluster.TopicHistory;
 import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -32,12 +33,15 @@ import org.junit.jupiter.api.Test;
  * published on one node reach the other's subscribers in order, history replays, and once the external member is
  * gone a SIGTERM still stops a node within its drain budget (FACTS.md: it used to hang). A node learns that
  * another client node died (its heartbeat entry expired) and re-reads its topics. A node of a stock member
- * (the hazelcast jar alone) refuses to start and says what the member lacks.
+ * (the hazelcast jar alone) refuses to start and says what the member lacks. A node outlives a long outage of its
+ * whole cluster, refusing publishes meanwhile.
  */
 class ClientModeIT {
 
     private static final String KEY = "client-mode-it-key-0123456789";
     private static final int MEMBER_PORT = 6190;
+    /** Numbers each standalone member's log, so a member started again on a port does not overwrite the first's. */
+    private static final AtomicInteger MEMBER_STARTS = new AtomicInteger();
 
     @Test
     void flowcastNodesAsClientsOfAnExternalMember_deliverAcrossNodes_andStopCleanlyOnceTheMemberIsGone() throws Exception {
@@ -173,10 +177,81 @@ class ClientModeIT {
         }
     }
 
+    /**
+     * The whole external cluster down for longer than the 30 s Hazelcast gave a client node before (its client then
+     * shut itself down for good: the node stayed up, never ready again): the node turns not ready at once, answers
+     * publishes with 503 all along, reconnects when a new cluster comes up, and its topics start a new epoch there
+     * (the history is gone: a live subscriber is told with a fresh {@code subscribed}, a resuming client gets a
+     * {@code gap}), never a silent skip.
+     */
+    @Test
+    void whenTheWholeExternalClusterIsDownForLong_theNodeRefusesMeanwhile_thenReconnects_andItsTopicsStartANewEpoch()
+            throws Exception {
+        String cluster = "client-outage-" + UUID.randomUUID();
+        int port = MEMBER_PORT + 5;
+        Process first = startMember(cluster, port, List.of(port), true);
+        Process second = null;
+        try (NodeProcess node = NodeProcess.start("client-outage", Map.of(
+                "FLOWCAST_PUBLISH_KEY", KEY,
+                "FLOWCAST_CLUSTER_NAME", cluster,
+                "FLOWCAST_CLUSTER_CLIENT", "127.0.0.1:" + port,
+                "FLOWCAST_SHUTDOWN_DRAIN_TIMEOUT_MS", "3000"));
+             WsTestClient live = WsTestClient.connect(node.base())) {
+            Api api = new Api(node.base());
+            String topic = "public:client.outage." + UUID.randomUUID().toString().substring(0, 8);
+            String oldEpoch = live.subscribeAndWait(topic).getString("epoch");
+            for (int n = 1; n <= 5; n++) {
+                assertThat(api.post("api/topics/" + topic + "/events", "{\"n\":" + n + "}", "application/json",
+                        "Bearer " + KEY).statusCode()).isEqualTo(202);
+            }
+            live.awaitFrames(isEvent(topic), 5);
+
+            first.destroyForcibly();
+            first.waitFor(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(20)).until(() -> node.readyStatus() != 200);
+            HttpResponse<String> refused = api.post("api/topics/" + topic + "/events", "{\"n\":0}",
+                    "application/json", "Bearer " + KEY);
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.body()).contains("lost its Hazelcast cluster");
+            // longer than Hazelcast's former 30 s bound, during which the node must neither die nor accept
+            await().during(Duration.ofSeconds(35)).atMost(Duration.ofSeconds(50)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> node.isAlive() && node.readyStatus() == 503 && api.post("api/topics/" + topic
+                            + "/events", "{\"n\":0}", "application/json", "Bearer " + KEY).statusCode() == 503);
+
+            second = startMember(cluster, port, List.of(port), true);
+            await().atMost(Duration.ofSeconds(60)).until(() -> node.readyStatus() == 200);
+            assertThat(node.logText()).contains("connected to the Hazelcast cluster again");
+            assertThat(api.post("api/topics/" + topic + "/events", "{\"n\":6}", "application/json", "Bearer " + KEY)
+                    .statusCode()).isEqualTo(202);
+
+            JsonObject restarted = live.awaitFrame(frame -> "subscribed".equals(frame.getString("type"))
+                    && !oldEpoch.equals(frame.getString("epoch")));
+            assertThat(restarted.getJsonNumber("seq").longValue()).isZero();
+            JsonObject afterRestart = live.awaitFrames(isEvent(topic), 6).get(5);
+            assertThat(afterRestart.getJsonNumber("seq").longValue()).isEqualTo(1);
+            assertThat(afterRestart.getJsonObject("data").getInt("n")).isEqualTo(6);
+            assertThat(live.frames()).noneMatch(WsTestClient.ofType("error"));
+
+            try (WsTestClient resuming = WsTestClient.connect(node.base())) {
+                resuming.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"since\":5,\"epoch\":\""
+                        + oldEpoch + "\"}");
+                JsonObject subscribed = resuming.awaitFrame(WsTestClient.ofType("subscribed"));
+                assertThat(subscribed.getString("epoch")).isEqualTo(restarted.getString("epoch"));
+                JsonObject gap = resuming.awaitFrame(WsTestClient.ofType("gap"));
+                assertThat(gap.getJsonNumber("from").longValue()).isEqualTo(1);
+            }
+        } finally {
+            first.destroyForcibly();
+            if (second != null) {
+                second.destroyForcibly();
+            }
+        }
+    }
+
     /** The port of the member that owns the partition of the topic's log, as a client of the cluster sees it. */
     private static int ownerPortOfTopicLog(String cluster, List<Integer> ports, String topic) {
-        HazelcastInstance client = HazelcastClient.newHazelcastClient(HazelcastConfigs.client(cluster,
-                ports.stream().map(p -> "127.0.0.1:" + p).toList()));
+        HazelcastInstance client = ClusterClient.connect(cluster, ports.stream().map(p -> "127.0.0.1:" + p).toList(),
+                Duration.ofSeconds(30)).instance();
         try {
             // a new client learns the partition table shortly after it connects
             return await().atMost(Duration.ofSeconds(30)).until(
@@ -203,7 +278,7 @@ class ClientModeIT {
                 .filter(entry -> entry.matches(".*/hazelcast-5[^/]*\\.jar")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the hazelcast jar is not on the test class path"));
         Path classes = Path.of(System.getProperty("flowcast.classes", "target/flowcast-classes.jar"));
-        Path log = Path.of("target", "nodes", "client-mode-member-" + port + ".log");
+        Path log = Path.of("target", "nodes", "client-mode-member-" + port + "-" + MEMBER_STARTS.incrementAndGet() + ".log");
         Path config = Path.of("target", "nodes", "client-mode-member-" + port + ".yaml");
         Files.createDirectories(log.getParent());
         Files.writeString(config, String.join("\n",

@@ -1,5 +1,7 @@
 package dev.flowcast.cluster;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
@@ -221,6 +223,47 @@ public final class TopicLogOps {
             from = in.readLong();
             to = in.readLong();
             notBeforeMicros = in.readLong();
+        }
+    }
+
+    /**
+     * Answers the member's {@link MemberCode#fingerprint()} and address, so a client node can tell that every member
+     * runs its build's classes ({@link MemberCodeCheck}). Read-only; touches no entry.
+     */
+    public static final class Fingerprint implements EntryProcessor<String, TopicLogShard, String>, ReadOnly,
+            DataSerializable, HazelcastInstanceAware {
+
+        /** Set by Hazelcast on the member before {@link #process}; not serialized. */
+        private transient HazelcastInstance member;
+
+        /** For Hazelcast deserialization, and to send. */
+        public Fingerprint() {
+        }
+
+        @Override
+        public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
+            this.member = hazelcastInstance;
+        }
+
+        /** {@code "<fingerprint> <member address>"}. */
+        @Override
+        public String process(Map.Entry<String, TopicLogShard> entry) {
+            return MemberCode.fingerprint() + " " + (member == null ? "?" : member.getCluster().getLocalMember().getAddress());
+        }
+
+        @Override
+        public EntryProcessor<String, TopicLogShard, String> getBackupProcessor() {
+            return null;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) {
+            // nothing: the answer is the member's own
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) {
+            // nothing
         }
     }
 }

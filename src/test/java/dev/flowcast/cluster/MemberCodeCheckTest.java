@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -40,6 +45,9 @@ class MemberCodeCheckTest {
                 .extracting(k -> client.getPartitionService().getPartition(k).getPartitionId()).doesNotHaveDuplicates();
         MemberCodeCheck.verify(client, cluster);
         assertThat(client.getMap(MemberCodeCheck.PROBED_MAP).size()).as("the probes created nothing").isZero();
+        assertThat(client.<String, TopicLogShard>getMap(MemberCodeCheck.PROBED_MAP).submitToKey("k", new TopicLogOps.Fingerprint())
+                .toCompletableFuture().join()).as("a member answers its fingerprint and its address")
+                .matches(MemberCode.fingerprint() + " \\[127\\.0\\.0\\.1\\]:620[01]");
     }
 
     @Test
@@ -54,6 +62,22 @@ class MemberCodeCheckTest {
                 .hasMessageStartingWith("Flowcast refuses to start: a member of Hazelcast cluster '" + cluster + "'")
                 .hasMessageContaining(stock.getCluster().getLocalMember().getAddress().toString())
                 .hasMessageContaining("ClassNotFoundException")
+                .hasMessageContaining("flowcast-classes.jar");
+    }
+
+    @Test
+    void aMemberRunningAnotherBuildsClasses_refusesTheStart_namingIt() {
+        String cluster = "code-check-" + UUID.randomUUID();
+        member(cluster, HazelcastConfigs.class.getClassLoader());
+        HazelcastInstance older = member(cluster, new AnotherBuild(HazelcastConfigs.class.getClassLoader()));
+        HazelcastInstance client = client(cluster);
+
+        assertThatThrownBy(() -> MemberCodeCheck.verify(client, cluster))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Flowcast refuses to start: members of Hazelcast cluster '" + cluster
+                        + "' run another build's Flowcast classes than this node (code fingerprint "
+                        + MemberCode.fingerprint())
+                .hasMessageContaining(older.getCluster().getLocalMember().getAddress().toString())
                 .hasMessageContaining("flowcast-classes.jar");
     }
 
@@ -85,6 +109,56 @@ class MemberCodeCheckTest {
                 throw new ClassNotFoundException(name);
             }
             return super.loadClass(name, resolve);
+        }
+    }
+
+    /**
+     * The class loader of a member with another build's Flowcast classes: it defines Flowcast's classes itself (so
+     * the member's Flowcast code runs from it, as from another jar), and one of them reads as other bytecode.
+     */
+    static final class AnotherBuild extends ClassLoader {
+
+        private static final String CHANGED = "dev/flowcast/cluster/TopicLog.class";
+
+        AnotherBuild(ClassLoader parent) {
+            super(parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.startsWith("dev.flowcast.")) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> loaded = findLoadedClass(name);
+                if (loaded == null) {
+                    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+                        if (in == null) {
+                            throw new ClassNotFoundException(name);
+                        }
+                        byte[] bytes = in.readAllBytes();
+                        loaded = defineClass(name, bytes, 0, bytes.length);
+                    } catch (IOException e) {
+                        throw new ClassNotFoundException(name, e);
+                    }
+                }
+                return loaded;
+            }
+        }
+
+        @Override
+        public InputStream getResourceAsStream(String name) {
+            InputStream real = super.getResourceAsStream(name);
+            if (!CHANGED.equals(name) || real == null) {
+                return real;
+            }
+            try (real) {
+                byte[] bytes = real.readAllBytes();
+                byte[] other = Arrays.copyOf(bytes, bytes.length + 1); // what another build's TopicLog reads as
+                return new ByteArrayInputStream(other);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

@@ -121,9 +121,12 @@ class ClientModeIT {
      * publishing at a steady pace: the member that owns the topic's log killed with SIGKILL mid-stream loses no event
      * that got a {@code 202} (the topic logs keep one synchronous backup on the external cluster, added by the nodes'
      * dynamic configuration), and the subscribers on both nodes see every one once, in seq order, with no {@code gap}.
+     * Then node B itself is killed mid-stream: every event B answered {@code 202} is held by the cluster, so A's
+     * subscriber, and B's client resuming on A with its {@code since}/{@code epoch}, get every accepted event once, in
+     * order, no gap (what B numbered but had not yet put on the bus comes from history once A learns of B's death).
      */
     @Test
-    void replicated_whenAnExternalMemberIsKilledMidStream_everyAcceptedEventReachesBothNodesClientsOnce_inOrder()
+    void replicated_whenAnExternalMemberThenAClientNodeAreKilledMidStream_everyAcceptedEventReachesTheClientsOnce()
             throws Exception {
         String cluster = "client-replicated-" + UUID.randomUUID();
         List<Integer> ports = List.of(MEMBER_PORT + 1, MEMBER_PORT + 2, MEMBER_PORT + 3);
@@ -168,6 +171,38 @@ class ClientModeIT {
                 assertThat(AcceptedEvents.ids(fromB)).isEqualTo(AcceptedEvents.ids(fromA));
                 for (WsTestClient client : List.of(onA, onB)) {
                     assertThat(client.frames()).noneMatch(WsTestClient.ofType("gap"));
+                }
+
+                // now a client node dies mid-stream: kill -9 of node B while both nodes take publishes
+                List<String> acceptedThen = new ArrayList<>();
+                try (SteadyPublisher toA = new SteadyPublisher(nodes.get(0), KEY, topic, 20_000, 300);
+                     SteadyPublisher toB = new SteadyPublisher(nodes.get(1), KEY, topic, 20_000, 300)) {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> toB.accepted().size() >= 50);
+                    nodes.get(1).kill();
+                    int atKill = toA.accepted().size();
+                    await().atMost(Duration.ofSeconds(120)).until(() -> toA.accepted().size() >= atKill + 50);
+                    toA.close();
+                    toB.close();
+                    acceptedThen.addAll(toA.accepted());
+                    acceptedThen.addAll(toB.accepted());
+                    assertThat(toA.refused()).as("publishes refused by the surviving node").isZero();
+                }
+                List<String> all = new ArrayList<>(accepted);
+                all.addAll(acceptedThen);
+                AcceptedEvents.assertExactlyOnceInOrder(AcceptedEvents.awaitAll(onA, topic, all), all);
+                assertThat(onA.frames()).noneMatch(WsTestClient.ofType("gap"));
+
+                // B's client resumes on A from the last event it saw
+                List<JsonObject> seenOnB = onB.events(topic);
+                JsonObject last = seenOnB.get(seenOnB.size() - 1);
+                try (WsTestClient resumed = WsTestClient.connect(nodes.get(0).base())) {
+                    resumed.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"since\":"
+                            + AcceptedEvents.seq(last) + ",\"epoch\":\"" + epochOf(onB, topic) + "\"}");
+                    List<String> missed = all.stream().filter(id -> !AcceptedEvents.ids(seenOnB).contains(id)).toList();
+                    List<JsonObject> replayed = AcceptedEvents.awaitAll(resumed, topic, missed);
+                    assertThat(AcceptedEvents.seq(replayed.get(0))).isEqualTo(AcceptedEvents.seq(last) + 1);
+                    assertThat(AcceptedEvents.ids(replayed)).doesNotHaveDuplicates();
+                    assertThat(resumed.frames()).noneMatch(WsTestClient.ofType("gap"));
                 }
             } finally {
                 nodes.forEach(NodeProcess::close);
@@ -246,6 +281,12 @@ class ClientModeIT {
                 second.destroyForcibly();
             }
         }
+    }
+
+    /** The epoch the client's subscription to the topic was answered with. */
+    private static String epochOf(WsTestClient client, String topic) {
+        return client.frames().stream().filter(WsTestClient.ofType("subscribed"))
+                .filter(frame -> topic.equals(frame.getString("topic"))).findFirst().orElseThrow().getString("epoch");
     }
 
     /** The port of the member that owns the partition of the topic's log, as a client of the cluster sees it. */

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -195,9 +196,7 @@ class ClientModeIT {
                 // B's client resumes on A from the last event it saw
                 List<JsonObject> seenOnB = onB.events(topic);
                 JsonObject last = seenOnB.get(seenOnB.size() - 1);
-                try (WsTestClient resumed = WsTestClient.connect(nodes.get(0).base())) {
-                    resumed.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"since\":"
-                            + AcceptedEvents.seq(last) + ",\"epoch\":\"" + epochOf(onB, topic) + "\"}");
+                try (WsTestClient resumed = resume(nodes.get(0), topic, AcceptedEvents.seq(last), epochOf(onB, topic))) {
                     List<String> missed = all.stream().filter(id -> !AcceptedEvents.ids(seenOnB).contains(id)).toList();
                     List<JsonObject> replayed = AcceptedEvents.awaitAll(resumed, topic, missed);
                     assertThat(AcceptedEvents.seq(replayed.get(0))).isEqualTo(AcceptedEvents.seq(last) + 1);
@@ -215,66 +214,109 @@ class ClientModeIT {
     /**
      * The whole external cluster down for longer than the 30 s Hazelcast gave a client node before (its client then
      * shut itself down for good: the node stayed up, never ready again): the node turns not ready at once, answers
-     * publishes with 503 all along, reconnects when a new cluster comes up, and its topics start a new epoch there
-     * (the history is gone: a live subscriber is told with a fresh {@code subscribed}, a resuming client gets a
-     * {@code gap}), never a silent skip.
+     * publishes with 503 all along, reconnects when a new cluster comes up, and in {@code memory} mode its topics
+     * start a new epoch there (the history is gone: a live subscriber is told with a fresh {@code subscribed}, a
+     * resuming client gets a {@code gap}), never a silent skip.
      */
     @Test
-    void whenTheWholeExternalClusterIsDownForLong_theNodeRefusesMeanwhile_thenReconnects_andItsTopicsStartANewEpoch()
+    void memory_whenTheWholeExternalClusterIsDownForLong_theNodeRefusesMeanwhile_thenReconnects_underANewEpoch()
             throws Exception {
-        String cluster = "client-outage-" + UUID.randomUUID();
-        int port = MEMBER_PORT + 5;
-        Process first = startMember(cluster, port, List.of(port), true);
-        Process second = null;
-        try (NodeProcess node = NodeProcess.start("client-outage", Map.of(
-                "FLOWCAST_PUBLISH_KEY", KEY,
-                "FLOWCAST_CLUSTER_NAME", cluster,
-                "FLOWCAST_CLUSTER_CLIENT", "127.0.0.1:" + port,
-                "FLOWCAST_SHUTDOWN_DRAIN_TIMEOUT_MS", "3000"));
-             WsTestClient live = WsTestClient.connect(node.base())) {
-            Api api = new Api(node.base());
-            String topic = "public:client.outage." + UUID.randomUUID().toString().substring(0, 8);
-            String oldEpoch = live.subscribeAndWait(topic).getString("epoch");
-            for (int n = 1; n <= 5; n++) {
-                assertThat(api.post("api/topics/" + topic + "/events", "{\"n\":" + n + "}", "application/json",
-                        "Bearer " + KEY).statusCode()).isEqualTo(202);
-            }
-            live.awaitFrames(isEvent(topic), 5);
-
-            first.destroyForcibly();
-            first.waitFor(30, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(20)).until(() -> node.readyStatus() != 200);
-            HttpResponse<String> refused = api.post("api/topics/" + topic + "/events", "{\"n\":0}",
-                    "application/json", "Bearer " + KEY);
-            assertThat(refused.statusCode()).isEqualTo(503);
-            assertThat(refused.body()).contains("lost its Hazelcast cluster");
-            // longer than Hazelcast's former 30 s bound, during which the node must neither die nor accept
-            await().during(Duration.ofSeconds(35)).atMost(Duration.ofSeconds(50)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> node.isAlive() && node.readyStatus() == 503 && api.post("api/topics/" + topic
-                            + "/events", "{\"n\":0}", "application/json", "Bearer " + KEY).statusCode() == 503);
-
-            second = startMember(cluster, port, List.of(port), true);
-            await().atMost(Duration.ofSeconds(60)).until(() -> node.readyStatus() == 200);
-            assertThat(node.logText()).contains("connected to the Hazelcast cluster again");
-            assertThat(api.post("api/topics/" + topic + "/events", "{\"n\":6}", "application/json", "Bearer " + KEY)
-                    .statusCode()).isEqualTo(202);
-
+        wholeClusterOutage(Map.of(), Duration.ofSeconds(35), (node, live, topic, oldEpoch) -> {
             JsonObject restarted = live.awaitFrame(frame -> "subscribed".equals(frame.getString("type"))
                     && !oldEpoch.equals(frame.getString("epoch")));
             assertThat(restarted.getJsonNumber("seq").longValue()).isZero();
             JsonObject afterRestart = live.awaitFrames(isEvent(topic), 6).get(5);
             assertThat(afterRestart.getJsonNumber("seq").longValue()).isEqualTo(1);
             assertThat(afterRestart.getJsonObject("data").getInt("n")).isEqualTo(6);
-            assertThat(live.frames()).noneMatch(WsTestClient.ofType("error"));
 
-            try (WsTestClient resuming = WsTestClient.connect(node.base())) {
-                resuming.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"since\":5,\"epoch\":\""
-                        + oldEpoch + "\"}");
+            try (WsTestClient resuming = resume(node, topic, 5, oldEpoch)) {
                 JsonObject subscribed = resuming.awaitFrame(WsTestClient.ofType("subscribed"));
                 assertThat(subscribed.getString("epoch")).isEqualTo(restarted.getString("epoch"));
                 JsonObject gap = resuming.awaitFrame(WsTestClient.ofType("gap"));
                 assertThat(gap.getJsonNumber("from").longValue()).isEqualTo(1);
             }
+        });
+    }
+
+    /**
+     * The same outage in {@code persistent} mode (PostgreSQL): the store outlives the cluster, so after the reconnect
+     * the topic continues where it stopped, under its epoch: the live subscriber's next event is seq 6, and a client
+     * resuming with {@code since=5} and the epoch gets it, no {@code gap}.
+     */
+    @Test
+    void persistent_whenTheWholeExternalClusterIsDown_theNodeReconnects_andItsTopicsContinueFromTheStore()
+            throws Exception {
+        try (PostgresServer postgres = PostgresServer.start()) {
+            wholeClusterOutage(Map.of(
+                    "FLOWCAST_DURABILITY", "persistent",
+                    "FLOWCAST_STORE_URL", postgres.jdbcUrl(),
+                    "FLOWCAST_STORE_USER", "postgres"), Duration.ofSeconds(3), (node, live, topic, epoch) -> {
+                JsonObject next = live.awaitFrames(isEvent(topic), 6).get(5);
+                assertThat(next.getJsonNumber("seq").longValue()).isEqualTo(6);
+                assertThat(next.getJsonObject("data").getInt("n")).isEqualTo(6);
+                assertThat(live.frames().stream().filter(WsTestClient.ofType("subscribed")).toList())
+                        .as("no restart announced: same history").hasSize(1);
+                assertThat(live.frames()).noneMatch(WsTestClient.ofType("gap"));
+
+                try (WsTestClient resuming = resume(node, topic, 5, epoch)) {
+                    JsonObject subscribed = resuming.awaitFrame(WsTestClient.ofType("subscribed"));
+                    assertThat(subscribed.getString("epoch")).isEqualTo(epoch);
+                    assertThat(resuming.awaitFrame(isEvent(topic)).getJsonNumber("seq").longValue()).isEqualTo(6);
+                    assertThat(resuming.frames()).noneMatch(WsTestClient.ofType("gap"));
+                }
+            });
+        }
+    }
+
+    /** What is checked once the node is back: its live subscriber has 5 events before the outage, one published after. */
+    @FunctionalInterface
+    private interface AfterOutage {
+        void check(NodeProcess node, WsTestClient live, String topic, String epochBefore) throws Exception;
+    }
+
+    /**
+     * One client node of a one-member external cluster, a live subscriber with 5 events; the member killed with
+     * SIGKILL, the outage held for {@code outage} while the node must stay up, not ready, refusing publishes with
+     * 503; a new member started on the same port; the node ready again and one more event ({@code "n":6}) accepted.
+     */
+    private static void wholeClusterOutage(Map<String, String> modeEnv, Duration outage, AfterOutage then)
+            throws Exception {
+        String cluster = "client-outage-" + UUID.randomUUID();
+        int port = MEMBER_PORT + 5;
+        Map<String, String> env = new HashMap<>(modeEnv);
+        env.putAll(Map.of(
+                "FLOWCAST_PUBLISH_KEY", KEY,
+                "FLOWCAST_CLUSTER_NAME", cluster,
+                "FLOWCAST_CLUSTER_CLIENT", "127.0.0.1:" + port,
+                "FLOWCAST_SHUTDOWN_DRAIN_TIMEOUT_MS", "3000"));
+        Process first = startMember(cluster, port, List.of(port), true);
+        Process second = null;
+        try (NodeProcess node = NodeProcess.start("client-outage-" + modeEnv.getOrDefault("FLOWCAST_DURABILITY", "memory"), env);
+             WsTestClient live = WsTestClient.connect(node.base())) {
+            Api api = new Api(node.base());
+            String topic = "public:client.outage." + UUID.randomUUID().toString().substring(0, 8);
+            String epoch = live.subscribeAndWait(topic).getString("epoch");
+            for (int n = 1; n <= 5; n++) {
+                assertThat(publish(api, topic, n).statusCode()).isEqualTo(202);
+            }
+            live.awaitFrames(isEvent(topic), 5);
+
+            first.destroyForcibly();
+            first.waitFor(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(20)).until(() -> node.readyStatus() != 200);
+            HttpResponse<String> refused = publish(api, topic, 0);
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.body()).contains("lost its Hazelcast cluster");
+            // all along the outage the node must neither die nor accept
+            await().during(outage).atMost(outage.plusSeconds(15)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> node.isAlive() && node.readyStatus() == 503 && publish(api, topic, 0).statusCode() == 503);
+
+            second = startMember(cluster, port, List.of(port), true);
+            await().atMost(Duration.ofSeconds(60)).until(() -> node.readyStatus() == 200);
+            assertThat(node.logText()).contains("connected to the Hazelcast cluster again");
+            assertThat(publish(api, topic, 6).statusCode()).isEqualTo(202);
+            then.check(node, live, topic, epoch);
+            assertThat(live.frames()).noneMatch(WsTestClient.ofType("error"));
         } finally {
             first.destroyForcibly();
             if (second != null) {
@@ -283,10 +325,22 @@ class ClientModeIT {
         }
     }
 
+    private static HttpResponse<String> publish(Api api, String topic, int n) {
+        return api.post("api/topics/" + topic + "/events", "{\"n\":" + n + "}", "application/json", "Bearer " + KEY);
+    }
+
     /** The epoch the client's subscription to the topic was answered with. */
     private static String epochOf(WsTestClient client, String topic) {
         return client.frames().stream().filter(WsTestClient.ofType("subscribed"))
                 .filter(frame -> topic.equals(frame.getString("topic"))).findFirst().orElseThrow().getString("epoch");
+    }
+
+    /** A new connection to the node, subscribing to the topic with {@code since} and {@code epoch}. */
+    private static WsTestClient resume(NodeProcess node, String topic, long since, String epoch) {
+        WsTestClient client = WsTestClient.connect(node.base());
+        client.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"since\":" + since + ",\"epoch\":\""
+                + epoch + "\"}");
+        return client;
     }
 
     /** The port of the member that owns the partition of the topic's log, as a client of the cluster sees it. */

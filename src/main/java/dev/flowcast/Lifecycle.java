@@ -115,7 +115,7 @@ public class Lifecycle {
         TopicHistory history = new TopicHistory(instance, settings.historySize(), settings.historyTtlSeconds(), store).start();
         bus = new EventBus(instance);
         metrics.gauge(MetricNames.CLUSTER_MEMBERS, hazelcast::memberCount);
-        delivery.start(threads, scheduler, history, bus);
+        delivery.start(threads, scheduler, history, bus, hazelcast::isConnected);
         if (hazelcast.isClient()) {
             // other client nodes' deaths are no membership change: learn of them through their heartbeats
             presence = new NodePresence(instance).start(scheduler, bus::everyPartitionLost);

@@ -15,6 +15,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -37,14 +40,23 @@ import java.util.logging.Logger;
  * every partition: a member that died may have numbered batches it never put on the bus, and only a re-read from
  * history brings them to the subscribers of a topic that is quiet afterwards.
  *
+ * <p>After a member left or a client node reconnected, every partition is listened to afresh ({@link #listenAfresh}):
+ * a ring that started again empty would otherwise skip or hold back its first messages.
+ *
  * <p>Threading: {@link #publish} is thread-safe (one call per sequencer batch). The sink and the loss handler are
- * called on Hazelcast's event threads, one thread per partition at a time; the membership-change calls of the loss
- * handler come from Hazelcast's event threads too, possibly beside a partition's own calls.
+ * called on Hazelcast's event threads, one thread per partition at a time, except for a moment after listening afresh,
+ * when a partition's old and new listeners may both deliver (the fan-out drops what it already delivered); the
+ * membership-change calls of the loss handler come from Hazelcast's event threads or the bus's own re-listening
+ * thread, possibly beside a partition's own calls.
  */
 public final class EventBus {
 
     /** Reliable topics the bus spreads Flowcast topics over. */
     public static final int PARTITIONS = 8;
+
+    /** Rounds of markers at most to get the rings flowing after listening afresh ({@link #listenAfresh}). */
+    static final int MAX_NUDGE_ROUNDS = 10;
+    static final Duration NUDGE_WAIT = Duration.ofMillis(500);
 
     private static final Logger LOG = Logger.getLogger(EventBus.class.getName());
 
@@ -54,6 +66,9 @@ public final class EventBus {
     private UUID membershipRegistration;
     private UUID lifecycleRegistration;
     private volatile IntConsumer lossHandler;
+    private Consumer<EventBatch> sink;
+    /** Runs {@link #listenAfresh}; from {@link #listen} to {@link #close}. */
+    private volatile ExecutorService relistening;
     /** Markers this member published and waits for, by marker id. */
     private final Map<String, CompletableFuture<Void>> markers = new ConcurrentHashMap<>();
 
@@ -101,12 +116,24 @@ public final class EventBus {
      *         reached (a client whose cluster is gone), never an exception: this runs on the shutdown path
      */
     public boolean flush(Duration timeout) {
+        try {
+            return markersComeBack(timeout);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.log(Level.WARNING, "bus flush incomplete: " + e);
+            return false;
+        }
+    }
+
+    /** Publishes a marker on every partition and waits until each came back to this member's listeners. */
+    private boolean markersComeBack(Duration timeout) throws ExecutionException, TimeoutException {
+        List<String> ids = new ArrayList<>(PARTITIONS);
         List<CompletableFuture<Void>> seen = new ArrayList<>(PARTITIONS);
         try {
             for (int p = 0; p < PARTITIONS; p++) {
                 String id = UUID.randomUUID().toString();
                 CompletableFuture<Void> back = new CompletableFuture<>();
                 markers.put(id, back);
+                ids.add(id);
                 seen.add(back);
                 // async with the same bound: a blocking publish would wait out the invocation timeout per partition
                 partitions.get(p).publishAsync(BusMessage.marker(id));
@@ -116,11 +143,8 @@ public final class EventBus {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.log(Level.WARNING, "bus flush incomplete: " + e);
-            return false;
         } finally {
-            markers.clear();
+            ids.forEach(markers::remove);
         }
     }
 
@@ -129,10 +153,16 @@ public final class EventBus {
      * whenever messages of it were lost to this member, and every partition after a membership change.
      */
     public synchronized void listen(Consumer<EventBatch> sink, IntConsumer onLoss) {
+        this.sink = sink;
         lossHandler = onLoss;
         for (int p = 0; p < PARTITIONS; p++) {
             registrations.add(partitions.get(p).addMessageListener(new Listener(p, sink, onLoss, markers)));
         }
+        relistening = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "flowcast-bus-relisten");
+            thread.setDaemon(true);
+            return thread;
+        });
         membershipRegistration = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
@@ -141,15 +171,92 @@ public final class EventBus {
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                everyPartitionLost(onLoss, "member " + event.getMember().getAddress() + " left");
+                // the member may have held a bus ring with no backup left: it starts again empty elsewhere
+                listenAfresh("member " + event.getMember().getAddress() + " left");
             }
         });
         lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_CONNECTED) {
-                // a client that was cut off may have missed bus messages, and its cluster may have lost members
-                everyPartitionLost(onLoss, "client reconnected");
+                // a client that was cut off may have missed bus messages, its cluster may have lost members, or it
+                // may be a new cluster (restarted whole) whose rings start again at sequence 0
+                listenAfresh("client reconnected");
             }
         });
+    }
+
+    /**
+     * Replaces every partition's listener with a new one that reads from the ring's current tail, gets the rings
+     * flowing again, then reports every partition lost, so what was published before the new listeners started is
+     * re-read from history. Runs on a thread of its own, not on the Hazelcast event thread that tells of the change
+     * (these are cluster calls).
+     *
+     * <p>Why (EventBusClusterRestartTest): a listener keeps reading from its own next sequence. When its ring starts
+     * again empty (a whole external cluster restarted, or a ring lost with its backup), Hazelcast parks that read on
+     * the new ring and, when a message comes, moves it to the ring's tail + 1, past that message: the old listener
+     * skips it. Worse, the member wakes a ring's parked reads in order and stops at the first that must still wait,
+     * so that stale read (a cancelled listener's too: the client re-sends a read in flight when the connection
+     * drops) holds back every read behind it, new listeners' included, until the next message. So after the new
+     * listeners are in place, markers are sent round until one comes back on every partition (each stale read
+     * takes one more message), at most {@value #MAX_NUDGE_ROUNDS} rounds of {@link #NUDGE_WAIT}.
+     */
+    private void listenAfresh(String why) {
+        ExecutorService executor = relistening;
+        if (executor == null) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                IntConsumer onLoss = lossHandler;
+                for (int p = 0; p < PARTITIONS && onLoss != null; p++) {
+                    relisten(p, onLoss);
+                    onLoss = lossHandler; // null once closed
+                }
+                int rounds = 0;
+                boolean flowing = false;
+                while (!flowing && onLoss != null && rounds++ < MAX_NUDGE_ROUNDS) {
+                    try {
+                        flowing = markersComeBack(NUDGE_WAIT);
+                    } catch (ExecutionException | TimeoutException | RuntimeException notYet) {
+                        onLoss = lossHandler;
+                    }
+                }
+                if (!flowing) {
+                    LOG.warning(() -> "the bus did not deliver its own markers after " + MAX_NUDGE_ROUNDS
+                            + " rounds; it catches up from history on each topic's next batch");
+                }
+                if (onLoss != null) {
+                    everyPartitionLost(onLoss, why);
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            // the bus is closing
+        }
+    }
+
+    /**
+     * Adds a new listener to the partition, then removes the old one (a message both read reaches the sink twice; the
+     * fan-out's cursor drops the second). The lock is held only to swap them, never across a cluster call, so a
+     * {@link #close} never waits for one.
+     */
+    private void relisten(int p, IntConsumer onLoss) {
+        ITopic<BusMessage> topic = partitions.get(p);
+        UUID fresh;
+        try {
+            fresh = topic.addMessageListener(new Listener(p, sink, onLoss, markers));
+        } catch (RuntimeException e) {
+            // the old listener keeps its place: it misses at most what the re-read after this brings back
+            LOG.log(Level.WARNING, "could not listen afresh to bus partition " + p, e);
+            return;
+        }
+        UUID old;
+        synchronized (this) {
+            old = lossHandler == null ? fresh : registrations.set(p, fresh); // closed meanwhile: drop the new one
+        }
+        try {
+            topic.removeMessageListener(old);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "listener already gone", e);
+        }
     }
 
     /**
@@ -176,6 +283,12 @@ public final class EventBus {
 
     /** Stops the listeners; never throws (the shutdown path calls it, possibly with the cluster gone). */
     public synchronized void close() {
+        ExecutorService executor = relistening;
+        relistening = null;
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        lossHandler = null;
         for (int p = 0; p < registrations.size(); p++) {
             try {
                 partitions.get(p).removeMessageListener(registrations.get(p));

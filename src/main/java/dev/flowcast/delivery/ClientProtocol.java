@@ -9,6 +9,7 @@ import dev.flowcast.delivery.frame.ErrorCode;
 import dev.flowcast.delivery.frame.FrameError;
 import dev.flowcast.delivery.frame.ServerFrames;
 import java.time.Instant;
+import java.util.function.BooleanSupplier;
 
 /**
  * The client protocol (contract §3) for one node: what each client frame does, under the connection's limits.
@@ -17,7 +18,9 @@ import java.time.Instant;
  * checked (authorization, the subscription limit) before its work goes to the topic's fan-out lane. Refusals become
  * {@code error} frames and the connection stays open, except for a connection that keeps flooding (1008).
  * Unsubscribes and expiries end a subscription at once, in its outbox ({@link Outbox#end}); the channel drops it
- * later. Nothing here waits: a fan-out queue that is full answers {@code unavailable}.
+ * later. Nothing here waits: a fan-out queue that is full answers {@code unavailable}, and so does a client node
+ * cut off from its Hazelcast cluster (a subscribe would otherwise hold a fan-out lane for the cluster call's
+ * timeout, then fail).
  *
  * <p>Threading: {@link #onFrame} runs on the container's WebSocket threads, one frame at a time per connection;
  * {@link #endExpired} and {@link #closed} from the housekeeping tick and the endpoint. Thread-safe.
@@ -31,11 +34,14 @@ final class ClientProtocol {
     private final TopicAuthorizer authorizer;
     private final FanOutStage fanOut;
     private final int maxSubscriptions;
+    private final BooleanSupplier clusterReachable;
 
-    ClientProtocol(TopicAuthorizer authorizer, FanOutStage fanOut, int maxSubscriptions) {
+    /** @param clusterReachable false while the node cannot reach its cluster (a client node cut off from it) */
+    ClientProtocol(TopicAuthorizer authorizer, FanOutStage fanOut, int maxSubscriptions, BooleanSupplier clusterReachable) {
         this.authorizer = authorizer;
         this.fanOut = fanOut;
         this.maxSubscriptions = maxSubscriptions;
+        this.clusterReachable = clusterReachable;
     }
 
     /** Handles one client text frame that arrived at {@code nowNanos}. */
@@ -86,6 +92,11 @@ final class ClientProtocol {
         Decision decision = authorizer.authorize(topic, connection.connectToken(), frame.token());
         if (!(decision instanceof Decision.Allowed allowed)) {
             refuse(connection, ErrorCode.UNAUTHORIZED, ((Decision.Denied) decision).reason(), topic);
+            return;
+        }
+        if (!clusterReachable.getAsBoolean()) {
+            refuse(connection, ErrorCode.UNAVAILABLE, "this node has lost its Hazelcast cluster and is reconnecting;"
+                    + " subscribe again, or connect to another node", topic);
             return;
         }
         Subscription existing = connection.subscription(topic);

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -67,16 +68,18 @@ public class Delivery {
 
     /**
      * Builds and starts the delivery side: threads from {@code threads}, the housekeeping tick on
-     * {@code scheduler}, then listens to the bus.
+     * {@code scheduler}, then listens to the bus. Subscribes are refused ({@code unavailable}) while
+     * {@code clusterReachable} is false.
      */
-    public void start(ThreadFactory threads, ScheduledExecutorService scheduler, HistoryReader history, EventBus bus) {
+    public void start(ThreadFactory threads, ScheduledExecutorService scheduler, HistoryReader history, EventBus bus,
+                      BooleanSupplier clusterReachable) {
         verifier = new TokenVerifier(settings.authSecret());
         TopicAuthorizer authorizer = new TopicAuthorizer(TopicPatterns.parseCommaList(settings.publicTopics()), verifier);
         observer = new MetricsObserver(metrics, metrics.deliveryMeter());
         registry = new ConnectionRegistry(settings.clientMaxConnections());
         FanOutStage stage = new FanOutStage(settings.queueCapacity(), settings.stageWorkers(), threads, history,
                 observer);
-        protocol = new ClientProtocol(authorizer, stage, settings.clientMaxSubscriptions());
+        protocol = new ClientProtocol(authorizer, stage, settings.clientMaxSubscriptions(), clusterReachable);
         writers = new OutboxWriters(settings.stageWorkers(), settings.clientMaxConnections(), threads);
         writers.start();
         idleTimer = new TyrusIdleTimer(threads);

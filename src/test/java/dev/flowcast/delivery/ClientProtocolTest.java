@@ -117,6 +117,22 @@ class ClientProtocolTest {
     }
 
     @Test
+    void whileTheNodeIsCutOffFromItsCluster_aSubscribeIsAnsweredUnavailable_atOnce_andAfterwardsSubscribed() {
+        ProtocolFixture.Client client = fixture.connect("a");
+        fixture.clusterReachable.set(false);
+        client.send(subscribe("public:cut"), 0, fixture.protocol);
+        assertThat(client.summary()).as("answered on the frame's own thread, no fan-out work queued")
+                .containsExactly("error:unavailable");
+        assertThat(client.sink().frames().get(0)).contains("lost its Hazelcast cluster").contains("\"topic\":\"public:cut\"");
+        assertThat(client.connection().subscription("public:cut")).isNull();
+        assertThat(fixture.history.positionReads()).isZero();
+
+        fixture.clusterReachable.set(true);
+        client.send(subscribe("public:cut"), 0, fixture.protocol);
+        await().atMost(WAIT).until(() -> client.summary().contains("subscribed"));
+    }
+
+    @Test
     void anUnsubscribe_whileTheFanOutQueueIsFull_isAnsweredAndNoEventFollows() {
         fixture.close();
         fixture = new ProtocolFixture(2, 1, 10, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));

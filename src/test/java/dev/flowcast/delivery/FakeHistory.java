@@ -36,6 +36,12 @@ final class FakeHistory implements HistoryReader {
     private final java.util.Set<String> failing = ConcurrentHashMap.newKeySet();
 
     private volatile java.util.concurrent.CountDownLatch positionGate;
+    private final java.util.concurrent.atomic.AtomicInteger positionReads = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** How many times a topic's position was read (each a cluster call in the real history). */
+    int positionReads() {
+        return positionReads.get();
+    }
 
     /** From now on position reads wait for {@code gate} (a history call that takes long), until it opens. */
     void holdPositionsUntil(java.util.concurrent.CountDownLatch gate) {
@@ -60,6 +66,7 @@ final class FakeHistory implements HistoryReader {
 
     @Override
     public TopicPosition position(String topic) {
+        positionReads.incrementAndGet();
         java.util.concurrent.CountDownLatch gate = positionGate;
         if (gate != null) {
             try {

@@ -21,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The delivery side's protocol parts wired as in {@link Delivery}, without a container: a real fan-out stage on
@@ -36,6 +37,8 @@ final class ProtocolFixture implements AutoCloseable {
     final FanOutStage fanOut;
     final ClientProtocol protocol;
     final ConnectionRegistry registry = new ConnectionRegistry(100);
+    /** What the node's cluster connection reports; a test sets it false to cut the node off. */
+    final AtomicBoolean clusterReachable = new AtomicBoolean(true);
     private final TokenVerifier verifier;
 
     ProtocolFixture(int fanOutCapacity, int workers, int maxSubscriptions, Clock clock) {
@@ -43,7 +46,7 @@ final class ProtocolFixture implements AutoCloseable {
         TopicAuthorizer authorizer = new TopicAuthorizer(TopicPatterns.parseCommaList("public:*"), verifier);
         fanOut = new FanOutStage(fanOutCapacity, workers, TestThreads.daemon(), history, DeliveryObserver.NONE);
         fanOut.start();
-        protocol = new ClientProtocol(authorizer, fanOut, maxSubscriptions);
+        protocol = new ClientProtocol(authorizer, fanOut, maxSubscriptions, clusterReachable::get);
     }
 
     ProtocolFixture() {

@@ -277,7 +277,7 @@ class ClientModeIT {
     /**
      * One client node of a one-member external cluster, a live subscriber with 5 events; the member killed with
      * SIGKILL, the outage held for {@code outage} while the node must stay up, not ready, refusing publishes with
-     * 503; a new member started on the same port; the node ready again and one more event ({@code "n":6}) accepted.
+     * 503 (and subscribes with {@code unavailable}); a new member started on the same port; the node ready again and one more event ({@code "n":6}) accepted.
      */
     private static void wholeClusterOutage(Map<String, String> modeEnv, Duration outage, AfterOutage then)
             throws Exception {
@@ -307,6 +307,12 @@ class ClientModeIT {
             HttpResponse<String> refused = publish(api, topic, 0);
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.body()).contains("lost its Hazelcast cluster");
+            try (WsTestClient meanwhile = WsTestClient.connect(node.base())) {
+                meanwhile.subscribe(topic + ".other");
+                JsonObject error = meanwhile.awaitFrame(WsTestClient.ofType("error"));
+                assertThat(error.getString("code")).isEqualTo("unavailable");
+                assertThat(error.getString("message")).contains("lost its Hazelcast cluster");
+            }
             // all along the outage the node must neither die nor accept
             await().during(outage).atMost(outage.plusSeconds(15)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> node.isAlive() && node.readyStatus() == 503 && publish(api, topic, 0).statusCode() == 503);

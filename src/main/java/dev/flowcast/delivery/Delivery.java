@@ -65,14 +65,17 @@ public class Delivery {
     private volatile ScheduledFuture<?> housekeeping;
     private volatile TyrusIdleTimer idleTimer;
     private final SocketAborter aborter = new SocketAborter();
+    private volatile BooleanSupplier clusterReachable = () -> true;
 
     /**
      * Builds and starts the delivery side: threads from {@code threads}, the housekeeping tick on
-     * {@code scheduler}, then listens to the bus. Subscribes are refused ({@code unavailable}) while
-     * {@code clusterReachable} is false.
+     * {@code scheduler}, then listens to the bus. While {@code clusterReachable} is false, subscribes are refused
+     * ({@code unavailable}) and new connections too (HTTP 503, {@link ConnectionLimitFilter}); past a grace, the open
+     * ones are closed with 1001 ({@link Housekeeping}).
      */
     public void start(ThreadFactory threads, ScheduledExecutorService scheduler, HistoryReader history, EventBus bus,
                       BooleanSupplier clusterReachable) {
+        this.clusterReachable = clusterReachable;
         verifier = new TokenVerifier(settings.authSecret());
         TopicAuthorizer authorizer = new TopicAuthorizer(TopicPatterns.parseCommaList(settings.publicTopics()), verifier);
         observer = new MetricsObserver(metrics, metrics.deliveryMeter());
@@ -89,7 +92,7 @@ public class Delivery {
         metrics.gauge(MetricNames.SESSIONS, registry::size);
         metrics.gauge(MetricNames.SUBSCRIPTIONS, registry::subscriptions);
         Housekeeping chores = new Housekeeping(registry, protocol, stage, settings.clientPingSeconds(),
-                Clock.systemUTC());
+                Clock.systemUTC(), clusterReachable);
         housekeeping = scheduler.scheduleWithFixedDelay(chores, Housekeeping.TICK_MILLIS, Housekeeping.TICK_MILLIS,
                 TimeUnit.MILLISECONDS);
         BusBridge bridge = new BusBridge(stage);
@@ -108,6 +111,11 @@ public class Delivery {
     public boolean isFull() {
         ConnectionRegistry current = registry;
         return current == null || current.isFull();
+    }
+
+    /** True while this node cannot reach its cluster (a client node cut off from it): it can deliver nothing. */
+    public boolean isCutOff() {
+        return !clusterReachable.getAsBoolean();
     }
 
     /**

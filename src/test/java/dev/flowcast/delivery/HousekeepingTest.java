@@ -22,7 +22,7 @@ class HousekeepingTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final ProtocolFixture fixture = new ProtocolFixture(1000, 2, 10, clock);
     private final Housekeeping housekeeping = new Housekeeping(fixture.registry, fixture.protocol, fixture.fanOut,
-            PING_SECONDS, clock);
+            PING_SECONDS, clock, fixture.clusterReachable::get);
 
     @AfterEach
     void tearDown() {
@@ -46,6 +46,30 @@ class HousekeepingTest {
         assertThat(client.sink().aborted).isFalse();
         housekeeping.tick(30 * SECOND + Housekeeping.ABORT_AFTER_NANOS);
         assertThat(client.sink().aborted).isTrue(); // a peer that vanished never lets the close frame out
+    }
+
+    @Test
+    void aNodeCutOffFromItsClusterPastTheGrace_closesEveryConnectionWith1001_andAShortCutKeepsThem() {
+        ProtocolFixture.Client a = fixture.connect("a");
+        ProtocolFixture.Client b = fixture.connect("b");
+        fixture.clusterReachable.set(false);
+        housekeeping.tick(SECOND);
+        housekeeping.tick(SECOND + Housekeeping.CUT_OFF_GRACE_NANOS - 1);
+        assertThat(a.sink().closeCode).as("within the grace").isNull();
+        fixture.clusterReachable.set(true); // reconnected: the clock of the cut starts again next time
+        housekeeping.tick(2 * SECOND + Housekeeping.CUT_OFF_GRACE_NANOS);
+        fixture.clusterReachable.set(false);
+        housekeeping.tick(3 * SECOND + Housekeeping.CUT_OFF_GRACE_NANOS);
+        assertThat(a.sink().closeCode).as("a new cut has its own grace").isNull();
+
+        housekeeping.tick(3 * SECOND + 2 * Housekeeping.CUT_OFF_GRACE_NANOS);
+        for (ProtocolFixture.Client client : java.util.List.of(a, b)) {
+            assertThat(client.sink().closeCode).isEqualTo(1001);
+            assertThat(client.sink().closeReason).isEqualTo(Housekeeping.CUT_OFF_REASON);
+        }
+        ProtocolFixture.Client late = fixture.connect("late"); // the upgrade filter refuses these; one that slipped in
+        housekeeping.tick(4 * SECOND + 2 * Housekeeping.CUT_OFF_GRACE_NANOS);
+        assertThat(late.sink().closeCode).isEqualTo(1001);
     }
 
     @Test
@@ -119,7 +143,7 @@ class HousekeepingTest {
         ProtocolFixture fullFixture = new ProtocolFixture(1, 1, 10, clock);
         try {
             Housekeeping chores = new Housekeeping(fullFixture.registry, fullFixture.protocol, fullFixture.fanOut,
-                    PING_SECONDS, clock);
+                    PING_SECONDS, clock, fullFixture.clusterReachable::get);
             ProtocolFixture.Client client = fullFixture.connect("a");
             client.send("{\"type\":\"subscribe\",\"topic\":\"public:t\"}", 0, fullFixture.protocol);
             await().atMost(WAIT).until(() -> client.summary().contains("subscribed"));

@@ -190,7 +190,7 @@ public final class EventBus {
      * re-read from history. Runs on a thread of its own, not on the Hazelcast event thread that tells of the change
      * (these are cluster calls).
      *
-     * <p>Why (EventBusClusterRestartTest): a listener keeps reading from its own next sequence. When its ring starts
+     * <p>Why (EventBusRingRestartTest): a listener keeps reading from its own next sequence. When its ring starts
      * again empty (a whole external cluster restarted, or a ring lost with its backup), Hazelcast parks that read on
      * the new ring and, when a message comes, moves it to the ring's tail + 1, past that message: the old listener
      * skips it. Worse, the member wakes a ring's parked reads in order and stops at the first that must still wait,

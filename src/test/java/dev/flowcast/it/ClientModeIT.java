@@ -8,9 +8,11 @@ import static org.awaitility.Awaitility.await;
 import com.hazelcast.core.HazelcastInstance;
 import dev.flowcast.cluster.ClusterClient;
 import dev.flowcast.cluster.TopicHistory;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -275,6 +278,71 @@ class ClientModeIT {
         }
     }
 
+    /**
+     * One client node cut off from a cluster that lives on (its link to the member broken: here a TCP relay it reaches
+     * the member through, closed), while another node keeps its own link: past the grace the cut-off node closes its
+     * connections with 1001, and a client resuming on the other node with its {@code since}/{@code epoch} gets every
+     * event published meanwhile, no {@code gap}.
+     */
+    @Test
+    void whenOneNodeIsCutOffWhileTheClusterLivesOn_itsClientsAreSentAway_andResumeOnAnotherNodeWithoutAGap()
+            throws Exception {
+        String cluster = "client-cut-" + UUID.randomUUID();
+        int port = MEMBER_PORT + 6;
+        try (TcpRelay link = new TcpRelay(port)) {
+            // the member tells clients to use the relay, so node A's every connection to it goes through the relay;
+            // node B keeps the direct connection it started with (one per member)
+            Process member = startMember(cluster, port, List.of(port), true, "127.0.0.1:" + link.port());
+            try {
+                Map<String, String> common = Map.of("FLOWCAST_PUBLISH_KEY", KEY, "FLOWCAST_CLUSTER_NAME", cluster,
+                        "FLOWCAST_SHUTDOWN_DRAIN_TIMEOUT_MS", "3000");
+                Map<String, Map<String, String>> envs = new LinkedHashMap<>();
+                envs.put("client-cut-a", with(common, "FLOWCAST_CLUSTER_CLIENT", "127.0.0.1:" + link.port()));
+                envs.put("client-cut-b", with(common, "FLOWCAST_CLUSTER_CLIENT", "127.0.0.1:" + port));
+                List<NodeProcess> nodes = NodeProcess.startAll(envs);
+                try (WsTestClient onA = WsTestClient.connect(nodes.get(0).base())) {
+                    NodeProcess a = nodes.get(0);
+                    Api b = new Api(nodes.get(1).base());
+                    String topic = "public:client.cut." + UUID.randomUUID().toString().substring(0, 8);
+                    String epoch = onA.subscribeAndWait(topic).getString("epoch");
+                    for (int n = 1; n <= 3; n++) {
+                        assertThat(publish(b, topic, n).statusCode()).isEqualTo(202);
+                    }
+                    onA.awaitFrames(isEvent(topic), 3);
+
+                    link.close(); // A's link to the cluster is gone; B's is not
+                    await().atMost(Duration.ofSeconds(20)).until(() -> a.readyStatus() != 200);
+                    assertThat(nodes.get(1).readyStatus()).isEqualTo(200);
+                    List<String> meanwhile = new ArrayList<>();
+                    for (int n = 4; n <= 8; n++) {
+                        HttpResponse<String> accepted = publish(b, topic, n);
+                        assertThat(accepted.statusCode()).isEqualTo(202);
+                        meanwhile.add(Json.createReader(new StringReader(accepted.body())).readObject().getString("id"));
+                    }
+                    assertThat(onA.awaitClose()).isEqualTo(1001);
+                    assertThat(onA.closeReason()).isEqualTo("this node lost its cluster");
+
+                    try (WsTestClient resumed = resume(nodes.get(1), topic, 3, epoch)) {
+                        List<JsonObject> events = AcceptedEvents.awaitAll(resumed, topic, meanwhile);
+                        assertThat(events).extracting(AcceptedEvents::seq).containsExactly(4L, 5L, 6L, 7L, 8L);
+                        assertThat(resumed.frames()).noneMatch(WsTestClient.ofType("gap"));
+                    }
+                    assertThat(a.isAlive()).isTrue();
+                } finally {
+                    nodes.forEach(NodeProcess::close);
+                }
+            } finally {
+                member.destroyForcibly();
+            }
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> env, String key, String value) {
+        Map<String, String> more = new HashMap<>(env);
+        more.put(key, value);
+        return more;
+    }
+
     /** What is checked once the node is back: its live subscriber has 5 events before the outage, one published after. */
     @FunctionalInterface
     private interface AfterOutage {
@@ -388,6 +456,12 @@ class ClientModeIT {
      */
     private static Process startMember(String cluster, int port, List<Integer> clusterPorts, boolean withFlowcastClasses)
             throws IOException {
+        return startMember(cluster, port, clusterPorts, withFlowcastClasses, null);
+    }
+
+    /** As above; {@code publicAddress}, when not null, is the address the member tells its clients to use. */
+    private static Process startMember(String cluster, int port, List<Integer> clusterPorts, boolean withFlowcastClasses,
+            String publicAddress) throws IOException {
         String hazelcastJar = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> entry.matches(".*/hazelcast-5[^/]*\\.jar")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the hazelcast jar is not on the test class path"));
@@ -402,6 +476,7 @@ class ClientModeIT {
                 "    hazelcast.phone.home.enabled: false",
                 "  network:",
                 "    port: {port: " + port + ", auto-increment: false}",
+                publicAddress == null ? "" : "    public-address: " + publicAddress,
                 "    interfaces: {enabled: true, interfaces: [127.0.0.1]}",
                 "    join:",
                 "      auto-detection: {enabled: false}",

@@ -113,7 +113,7 @@ public class Lifecycle {
         store = openStore();
         var instance = hazelcast.start();
         TopicHistory history = new TopicHistory(instance, settings.historySize(), settings.historyTtlSeconds(), store).start();
-        bus = new EventBus(instance);
+        bus = hazelcast.isClient() ? new EventBus(hazelcast.clusterClient()) : new EventBus(instance);
         metrics.gauge(MetricNames.CLUSTER_MEMBERS, hazelcast::memberCount);
         delivery.start(threads, scheduler, history, bus, hazelcast::isConnected);
         if (hazelcast.isClient()) {

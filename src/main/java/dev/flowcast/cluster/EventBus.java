@@ -3,7 +3,6 @@ package dev.flowcast.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
 import com.hazelcast.topic.ReliableMessageListener;
@@ -20,8 +19,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,6 +44,15 @@ import java.util.logging.Logger;
  * <p>After a member left or a client node reconnected, every partition is listened to afresh ({@link #listenAfresh}):
  * a ring that started again empty would otherwise skip or hold back its first messages.
  *
+ * <p><b>Ring names carry the cluster's id</b> ({@link #topicName}: {@code flowcast.bus.<cluster id>.<partition>}).
+ * A ring keeps the configuration it was created with, and on a client node's external cluster that restarted whole,
+ * reads left over from the old cluster (the client re-sends a read in flight when its connection drops, and retries
+ * it for its call bound) created the rings under their old names before the node could add their configuration:
+ * they came up with Hazelcast's defaults, 10 000 messages and no time-to-live instead of {@value
+ * HazelcastConfigs#BUS_CAPACITY} and {@value HazelcastConfigs#BUS_TTL_SECONDS} s (measured: 2 to 8 of the 8
+ * rings). A new cluster has a new id, so its rings have names nothing used before, and a client node uses them only
+ * once {@link ClusterClient} has added their configuration there. Every node of one cluster sees the same id.
+ *
  * <p>Threading: {@link #publish} is thread-safe (one call per sequencer batch). The sink and the loss handler are
  * called on Hazelcast's event threads, one thread per partition at a time, except for a moment after listening afresh,
  * when a partition's old and new listeners may both deliver (the fan-out drops what it already delivered); the
@@ -61,22 +71,80 @@ public final class EventBus {
     private static final Logger LOG = Logger.getLogger(EventBus.class.getName());
 
     private final HazelcastInstance hazelcast;
-    private final List<ITopic<BusMessage>> partitions = new ArrayList<>(PARTITIONS);
-    private final List<UUID> registrations = new ArrayList<>();
+    /** The cluster whose rings to use: fixed for a member, the one its structures were added to for a client. */
+    private final Supplier<UUID> clusterId;
+    /** Set in client mode: tells of each new connection. */
+    private final ClusterClient client;
+    private final Runnable onClientReady = () -> listenAfresh("client reconnected");
+    /** The rings of {@link #clusterId}'s cluster; replaced (under {@link #ringsLock}) when it changes. */
+    private volatile Rings rings;
+    private final Object ringsLock = new Object();
+    /** Each partition's listener, with the topic it listens to (guarded by this). */
+    private final List<Registration> registrations = new ArrayList<>();
     private UUID membershipRegistration;
-    private UUID lifecycleRegistration;
     private volatile IntConsumer lossHandler;
     private Consumer<EventBatch> sink;
+    private final AtomicInteger pendingRelistens = new AtomicInteger();
+    private volatile UUID relistenedOn;
     /** Runs {@link #listenAfresh}; from {@link #listen} to {@link #close}. */
     private volatile ExecutorService relistening;
     /** Markers this member published and waits for, by marker id. */
     private final Map<String, CompletableFuture<Void>> markers = new ConcurrentHashMap<>();
 
-    public EventBus(HazelcastInstance hazelcast) {
+    /** The bus of a member's cluster. */
+    public EventBus(HazelcastInstance member) {
+        this(member, fixed(ClusterIds.of(member)), null);
+    }
+
+    /** The bus of a client node: on the rings of the cluster it is connected to, listened to afresh on each connection. */
+    public EventBus(ClusterClient client) {
+        this(client.instance(), client::clusterId, client);
+    }
+
+    private EventBus(HazelcastInstance hazelcast, Supplier<UUID> clusterId, ClusterClient client) {
         this.hazelcast = hazelcast;
+        this.clusterId = clusterId;
+        this.client = client;
+        UUID cluster = clusterId.get();
+        this.rings = new Rings(cluster, topicsOf(hazelcast, cluster));
+    }
+
+    private static Supplier<UUID> fixed(UUID cluster) {
+        return () -> cluster;
+    }
+
+    /** The reliable topic of a bus partition in a cluster; its ring buffer is {@code _hz_rb_} and this name. */
+    public static String topicName(UUID cluster, int partition) {
+        return HazelcastConfigs.BUS_PREFIX + cluster + "." + partition;
+    }
+
+    private static List<ITopic<BusMessage>> topicsOf(HazelcastInstance hazelcast, UUID cluster) {
+        List<ITopic<BusMessage>> topics = new ArrayList<>(PARTITIONS);
         for (int p = 0; p < PARTITIONS; p++) {
-            partitions.add(hazelcast.getReliableTopic(HazelcastConfigs.BUS_PREFIX + p));
+            topics.add(hazelcast.getReliableTopic(topicName(cluster, p)));
         }
+        return List.copyOf(topics);
+    }
+
+    /** The rings of the cluster now connected to, made once per cluster (proxies: a cluster call for a client). */
+    private Rings rings() {
+        Rings current = rings;
+        UUID cluster = clusterId.get();
+        if (cluster == null || cluster.equals(current.cluster())) {
+            return current;
+        }
+        synchronized (ringsLock) {
+            if (!cluster.equals(rings.cluster())) {
+                rings = new Rings(cluster, topicsOf(hazelcast, cluster));
+                LOG.info(() -> "the bus now runs on the rings of cluster " + cluster);
+            }
+            return rings;
+        }
+    }
+
+    /** The cluster whose rings the bus publishes on now (tests). */
+    UUID cluster() {
+        return rings().cluster();
     }
 
     /** The bus partition of a Flowcast topic. */
@@ -92,7 +160,7 @@ public final class EventBus {
      */
     public void publish(List<EventBatch> batches) {
         if (!batches.isEmpty()) {
-            partitions.get(partitionOfAll(batches)).publish(BusMessage.of(batches));
+            rings().topics().get(partitionOfAll(batches)).publish(BusMessage.of(batches));
         }
     }
 
@@ -117,7 +185,7 @@ public final class EventBus {
      */
     public boolean flush(Duration timeout) {
         try {
-            return markersComeBack(timeout);
+            return markersComeBack(rings().topics(), timeout);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             LOG.log(Level.WARNING, "bus flush incomplete: " + e);
             return false;
@@ -125,7 +193,8 @@ public final class EventBus {
     }
 
     /** Publishes a marker on every partition and waits until each came back to this member's listeners. */
-    private boolean markersComeBack(Duration timeout) throws ExecutionException, TimeoutException {
+    private boolean markersComeBack(List<ITopic<BusMessage>> topics, Duration timeout)
+            throws ExecutionException, TimeoutException {
         List<String> ids = new ArrayList<>(PARTITIONS);
         List<CompletableFuture<Void>> seen = new ArrayList<>(PARTITIONS);
         try {
@@ -136,7 +205,7 @@ public final class EventBus {
                 ids.add(id);
                 seen.add(back);
                 // async with the same bound: a blocking publish would wait out the invocation timeout per partition
-                partitions.get(p).publishAsync(BusMessage.marker(id));
+                topics.get(p).publishAsync(BusMessage.marker(id));
             }
             CompletableFuture.allOf(seen.toArray(new CompletableFuture[0])).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
@@ -155,14 +224,22 @@ public final class EventBus {
     public synchronized void listen(Consumer<EventBatch> sink, IntConsumer onLoss) {
         this.sink = sink;
         lossHandler = onLoss;
-        for (int p = 0; p < PARTITIONS; p++) {
-            registrations.add(partitions.get(p).addMessageListener(new Listener(p, sink, onLoss, markers)));
-        }
         relistening = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "flowcast-bus-relisten");
             thread.setDaemon(true);
             return thread;
         });
+        if (client != null) {
+            // a client that was cut off may have missed bus messages, its cluster may have lost members, or it may
+            // be a new cluster (restarted whole), with rings of its own; registered before the listeners are added,
+            // so a connection made meanwhile is not missed
+            client.onReady(onClientReady);
+        }
+        List<ITopic<BusMessage>> topics = rings().topics();
+        for (int p = 0; p < PARTITIONS; p++) {
+            ITopic<BusMessage> topic = topics.get(p);
+            registrations.add(new Registration(topic, topic.addMessageListener(new Listener(p, sink, onLoss, markers))));
+        }
         membershipRegistration = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
@@ -171,24 +248,21 @@ public final class EventBus {
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                // the member may have held a bus ring with no backup left: it starts again empty elsewhere
-                listenAfresh("member " + event.getMember().getAddress() + " left");
-            }
-        });
-        lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(event -> {
-            if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_CONNECTED) {
-                // a client that was cut off may have missed bus messages, its cluster may have lost members, or it
-                // may be a new cluster (restarted whole) whose rings start again at sequence 0
-                listenAfresh("client reconnected");
+                // the member may have held a bus ring with no backup left: it starts again empty elsewhere. A client
+                // is told of the members it lost as it connects again, before it is ready (before a new cluster has
+                // the rings' configuration): then the ready callback listens afresh, on the right rings.
+                if (client == null || client.isConnected()) {
+                    listenAfresh("member " + event.getMember().getAddress() + " left");
+                }
             }
         });
     }
 
     /**
-     * Replaces every partition's listener with a new one that reads from the ring's current tail, gets the rings
-     * flowing again, then reports every partition lost, so what was published before the new listeners started is
-     * re-read from history. Runs on a thread of its own, not on the Hazelcast event thread that tells of the change
-     * (these are cluster calls).
+     * Replaces every partition's listener with a new one that reads from the ring's current tail (on the rings of
+     * the cluster now connected to: a new cluster's), gets the rings flowing again, then reports every partition
+     * lost, so what was published before the new listeners started is re-read from history. Runs on a thread of its
+     * own, not on the thread that tells of the change (these are cluster calls).
      *
      * <p>Why (EventBusRingRestartTest): a listener keeps reading from its own next sequence. When its ring starts
      * again empty (a whole external cluster restarted, or a ring lost with its backup), Hazelcast parks that read on
@@ -204,33 +278,55 @@ public final class EventBus {
         if (executor == null) {
             return;
         }
+        pendingRelistens.incrementAndGet();
         try {
             executor.execute(() -> {
-                IntConsumer onLoss = lossHandler;
-                for (int p = 0; p < PARTITIONS && onLoss != null; p++) {
-                    relisten(p, onLoss);
-                    onLoss = lossHandler; // null once closed
-                }
-                int rounds = 0;
-                boolean flowing = false;
-                while (!flowing && onLoss != null && rounds++ < MAX_NUDGE_ROUNDS) {
-                    try {
-                        flowing = markersComeBack(NUDGE_WAIT);
-                    } catch (ExecutionException | TimeoutException | RuntimeException notYet) {
-                        onLoss = lossHandler;
-                    }
-                }
-                if (!flowing) {
-                    LOG.warning(() -> "the bus did not deliver its own markers after " + MAX_NUDGE_ROUNDS
-                            + " rounds; it catches up from history on each topic's next batch");
-                }
-                if (onLoss != null) {
-                    everyPartitionLost(onLoss, why);
+                try {
+                    relistenEveryPartition(why);
+                } finally {
+                    pendingRelistens.decrementAndGet();
                 }
             });
         } catch (RejectedExecutionException closed) {
-            // the bus is closing
+            pendingRelistens.decrementAndGet(); // the bus is closing
         }
+    }
+
+    /** {@link #listenAfresh}'s work, on its thread: every partition, then the markers, on one cluster's rings. */
+    private void relistenEveryPartition(String why) {
+        Rings target = rings();
+        IntConsumer onLoss = lossHandler;
+        for (int p = 0; p < PARTITIONS && onLoss != null; p++) {
+            relisten(p, target.topics().get(p), onLoss);
+            onLoss = lossHandler; // null once closed
+        }
+        int rounds = 0;
+        boolean flowing = false;
+        while (!flowing && onLoss != null && rounds++ < MAX_NUDGE_ROUNDS) {
+            try {
+                flowing = markersComeBack(target.topics(), NUDGE_WAIT);
+            } catch (ExecutionException | TimeoutException | RuntimeException notYet) {
+                onLoss = lossHandler;
+            }
+        }
+        if (!flowing) {
+            LOG.warning(() -> "the bus did not deliver its own markers after " + MAX_NUDGE_ROUNDS
+                    + " rounds; it catches up from history on each topic's next batch");
+        }
+        if (onLoss != null) {
+            everyPartitionLost(onLoss, why);
+        }
+        relistenedOn = target.cluster();
+    }
+
+    /** Listenings afresh asked for and not finished yet (tests wait for none). */
+    int pendingRelistens() {
+        return pendingRelistens.get();
+    }
+
+    /** The cluster whose rings the last finished listening afresh listened to; null before one (tests). */
+    UUID relistenedOn() {
+        return relistenedOn;
     }
 
     /**
@@ -238,8 +334,7 @@ public final class EventBus {
      * fan-out's cursor drops the second). The lock is held only to swap them, never across a cluster call, so a
      * {@link #close} never waits for one.
      */
-    private void relisten(int p, IntConsumer onLoss) {
-        ITopic<BusMessage> topic = partitions.get(p);
+    private void relisten(int p, ITopic<BusMessage> topic, IntConsumer onLoss) {
         UUID fresh;
         try {
             fresh = topic.addMessageListener(new Listener(p, sink, onLoss, markers));
@@ -248,12 +343,13 @@ public final class EventBus {
             LOG.log(Level.WARNING, "could not listen afresh to bus partition " + p, e);
             return;
         }
-        UUID old;
+        Registration added = new Registration(topic, fresh);
+        Registration old;
         synchronized (this) {
-            old = lossHandler == null ? fresh : registrations.set(p, fresh); // closed meanwhile: drop the new one
+            old = lossHandler == null ? added : registrations.set(p, added); // closed meanwhile: drop the new one
         }
         try {
-            topic.removeMessageListener(old);
+            old.topic().removeMessageListener(old.id());
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "listener already gone", e);
         }
@@ -289,9 +385,12 @@ public final class EventBus {
             executor.shutdownNow();
         }
         lossHandler = null;
-        for (int p = 0; p < registrations.size(); p++) {
+        if (client != null) {
+            client.removeOnReady(onClientReady);
+        }
+        for (Registration registration : registrations) {
             try {
-                partitions.get(p).removeMessageListener(registrations.get(p));
+                registration.topic().removeMessageListener(registration.id());
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "listener already gone", e);
             }
@@ -301,14 +400,18 @@ public final class EventBus {
             if (membershipRegistration != null) {
                 hazelcast.getCluster().removeMembershipListener(membershipRegistration);
             }
-            if (lifecycleRegistration != null) {
-                hazelcast.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
-            }
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "membership listener already gone", e);
         }
         membershipRegistration = null;
-        lifecycleRegistration = null;
+    }
+
+    /** The bus's reliable topics in one cluster, by partition. */
+    private record Rings(UUID cluster, List<ITopic<BusMessage>> topics) {
+    }
+
+    /** A partition's listener and the topic it listens to (a new cluster's rings are other topics). */
+    private record Registration(ITopic<BusMessage> topic, UUID id) {
     }
 
     /** One partition's listener; called by one Hazelcast thread at a time. */

@@ -8,25 +8,20 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.ReliableTopicConfig;
 import com.hazelcast.config.RingbufferConfig;
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.topic.TopicOverloadPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * Builds the Hazelcast configuration of a Flowcast member or client from the settings, and keeps a client's
- * structure configuration on its external cluster ({@link #addStructuresToEveryCluster}).
+ * Builds the Hazelcast configuration of a Flowcast member or client from the settings, and the configuration of
+ * the structures Flowcast uses ({@link #addStructures}: static on a member, dynamic on a client's external cluster,
+ * added again on every connection by {@link ClusterClient}).
  *
- * <p>Plain Java, no container: unit-tested directly. Stateless (the one listener it registers lives with the client).
+ * <p>Plain Java, no container: unit-tested directly. Stateless.
  */
 public final class HazelcastConfigs {
-
-    private static final Logger LOG = Logger.getLogger(HazelcastConfigs.class.getName());
 
     /** Every published topic's {@link TopicLog} (seq, epoch, history), by topic. */
     public static final String TOPICS_MAP = "flowcast.topics";
@@ -34,7 +29,7 @@ public final class HazelcastConfigs {
     public static final String CLUSTER_MAP = "flowcast.cluster";
     /** Topics ever published in this cluster, replicated to every member (see {@link TopicHistory}). */
     public static final String SEEN_MAP = "flowcast.topics.seen";
-    /** Reliable topics of the bus: {@code flowcast.bus.<partition>}. */
+    /** Reliable topics of the bus: {@code flowcast.bus.<cluster>.<partition>} ({@link EventBus#topicName}). */
     public static final String BUS_PREFIX = "flowcast.bus.";
     /** Hazelcast's upper bound on backups: every member of a cluster of up to 7 holds a copy. */
     static final int ALL_MEMBERS_BACKUPS = 6;
@@ -120,34 +115,6 @@ public final class HazelcastConfigs {
         SMALL_MACHINE_THREADS.forEach((name, value) -> {
             if (System.getProperty(name) == null) {
                 config.setProperty(name, value);
-            }
-        });
-    }
-
-    /**
-     * Adds Flowcast's structures to the external cluster of a client node, now and again each time the client
-     * reconnects, in case it reconnected to another cluster (the external cluster restarted whole): Hazelcast does
-     * not send a client's dynamic configuration to a new cluster (seen: the bus rings came back with Hazelcast's
-     * default capacity and no TTL, TopicHistoryClusterRestartTest), and 5.5 fires no {@code CLIENT_CHANGED_CLUSTER}
-     * when a plain client switches clusters (it logs "Switching from current cluster", then {@code CLIENT_CONNECTED}).
-     * Adding an identical configuration again is a no-op. The re-add runs on a thread of its own, not on the
-     * client's event thread; a structure used before it lands (a bus ring a listener reads at once) keeps Hazelcast's
-     * defaults until the cluster restarts again.
-     */
-    public static void addStructuresToEveryCluster(HazelcastInstance client) {
-        addStructures(client.getConfig());
-        client.getLifecycleService().addLifecycleListener(event -> {
-            if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_CONNECTED) {
-                Thread readd = new Thread(() -> {
-                    try {
-                        addStructures(client.getConfig());
-                        LOG.fine("reconnected: Flowcast's structures added to the cluster again");
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "reconnected, but could not add Flowcast's structures to the cluster again", e);
-                    }
-                }, "flowcast-structures");
-                readd.setDaemon(true);
-                readd.start();
             }
         });
     }

@@ -37,11 +37,9 @@ public class HazelcastNode {
         if (instance == null) {
             if (!settings.clusterClient().isEmpty()) {
                 client = ClusterClient.connect(settings.clusterName(), settings.clusterClient(), CLIENT_START_TIMEOUT);
+                // connected, and the external cluster has the configuration of Flowcast's structures (ClusterClient
+                // adds it again on every connection: the next cluster, if it restarts whole, knows nothing of it)
                 instance = client.instance();
-                // The external cluster knows nothing of Flowcast's structures: add their configuration to it, and to
-                // the next cluster if it restarts whole (dynamic configuration; identical configurations from several
-                // Flowcast clients are a no-op).
-                HazelcastConfigs.addStructuresToEveryCluster(instance);
                 // Its members run Flowcast's entry processors: a member without Flowcast's classes refuses the start
                 // here rather than losing every batch after a 202.
                 MemberCodeCheck.verify(instance, settings.clusterName());
@@ -65,6 +63,11 @@ public class HazelcastNode {
             throw new IllegalStateException("Hazelcast is not started");
         }
         return current;
+    }
+
+    /** The connection to the external cluster of a client node; null for a member (or before start). */
+    public ClusterClient clusterClient() {
+        return client;
     }
 
     /** True from start to stop, even while a client node is cut off from its cluster. */

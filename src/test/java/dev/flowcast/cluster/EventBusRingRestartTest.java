@@ -5,16 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.cluster.Address;
 import com.hazelcast.core.Hazelcast;
+import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.instance.impl.Node;
 import com.hazelcast.internal.partition.InternalPartition;
+import com.hazelcast.ringbuffer.impl.RingbufferService;
 import com.hazelcast.spi.impl.operationparker.impl.OperationParkerImpl;
 import dev.flowcast.event.Event;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,7 +56,8 @@ class EventBusRingRestartTest {
     void afterTheWholeExternalClusterRestarts_theFirstMessageOnTheNewBusRing_reachesTheSink() {
         HazelcastInstance first = member();
         client = ClusterClient.connect(cluster, List.of("127.0.0.1:" + PORT), Duration.ofSeconds(30));
-        bus = new EventBus(client.instance());
+        bus = new EventBus(client);
+        UUID firstCluster = bus.cluster();
         List<EventBatch> received = new CopyOnWriteArrayList<>();
         Set<Integer> lost = ConcurrentHashMap.newKeySet();
         bus.listen(received::add, lost::add);
@@ -67,13 +72,39 @@ class EventBusRingRestartTest {
         lost.clear();
         HazelcastInstance second = member();
         await().atMost(Duration.ofSeconds(60)).until(client::isConnected);
-        await().atMost(Duration.ofSeconds(30)).until(() -> lost.size() == EventBus.PARTITIONS); // the re-read
-        // every partition's read waits on the new member before anything is published there: the case that skipped
+        // the bus has listened afresh on the new cluster's rings, and re-read: reads left over from the old cluster
+        // wait on the new member as well (the case that skipped), but on the old rings' names
+        await().atMost(Duration.ofSeconds(30)).until(() -> ClusterIds.of(second).equals(bus.relistenedOn())
+                && bus.pendingRelistens() == 0);
+        assertThat(lost).hasSize(EventBus.PARTITIONS);
         await().atMost(Duration.ofSeconds(30)).until(() -> parkedOperations(second) >= EventBus.PARTITIONS);
 
         bus.publish(List.of(batch(topic, "e2", 1)));
         await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 6);
         assertThat(received.get(5).epoch()).isEqualTo("e2");
+
+        // the new cluster's rings: named after it, and configured as Flowcast's (before they had Hazelcast's
+        // defaults on 2 to 8 of 8 rings: reads left over from the old cluster created them before the re-add)
+        assertThat(bus.cluster()).isNotEqualTo(firstCluster).isEqualTo(ClusterIds.of(second));
+        Map<String, RingbufferConfig> rings = busRings(second, bus.cluster());
+        assertThat(rings).hasSize(EventBus.PARTITIONS);
+        assertThat(rings.values()).allSatisfy(config -> {
+            assertThat(config.getCapacity()).isEqualTo(HazelcastConfigs.BUS_CAPACITY);
+            assertThat(config.getTimeToLiveSeconds()).isEqualTo(HazelcastConfigs.BUS_TTL_SECONDS);
+        });
+    }
+
+    /** The configuration of each bus ring of the cluster that the member holds, by ring name. */
+    private static Map<String, RingbufferConfig> busRings(HazelcastInstance member, UUID cluster) {
+        String prefix = "_hz_rb_" + HazelcastConfigs.BUS_PREFIX + cluster + ".";
+        RingbufferService rings = node(member).nodeEngine.getService(RingbufferService.SERVICE_NAME);
+        Map<String, RingbufferConfig> found = new TreeMap<>();
+        rings.getContainers().values().forEach(partition -> partition.forEach((namespace, container) -> {
+            if (namespace.getObjectName().startsWith(prefix)) {
+                found.put(namespace.getObjectName(), container.getConfig());
+            }
+        }));
+        return found;
     }
 
     @Test
@@ -88,7 +119,7 @@ class EventBusRingRestartTest {
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> three.get(0).getCluster().getMembers().size() == 3);
         // the bus ring of partition 0 lives on two members (owner and backup); listen on the third, then kill both
-        int ring = three.get(0).getPartitionService().getPartition("_hz_rb_" + HazelcastConfigs.BUS_PREFIX + 0)
+        int ring = three.get(0).getPartitionService().getPartition("_hz_rb_" + EventBus.topicName(ClusterIds.of(three.get(0)), 0))
                 .getPartitionId();
         await().atMost(Duration.ofSeconds(30)).until(() -> replicaHolders(three, ring).size() == 2);
         List<HazelcastInstance> holders = replicaHolders(three, ring);

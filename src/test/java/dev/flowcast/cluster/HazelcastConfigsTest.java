@@ -6,6 +6,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class HazelcastConfigsTest {
@@ -50,7 +51,7 @@ class HazelcastConfigsTest {
         assertThat(config.getMapConfig(HazelcastConfigs.TOPICS_MAP).getBackupCount()).isEqualTo(1);
         assertThat(config.getMapConfig(HazelcastConfigs.TOPICS_MAP).getAsyncBackupCount()).isZero();
         assertThat(config.getMapConfig(HazelcastConfigs.CLUSTER_MAP).getBackupCount()).isEqualTo(6);
-        assertThat(config.getRingbufferConfig(HazelcastConfigs.BUS_PREFIX + "3").getCapacity())
+        assertThat(config.getRingbufferConfig(EventBus.topicName(UUID.randomUUID(), 3)).getCapacity())
                 .isEqualTo(HazelcastConfigs.BUS_CAPACITY);
         assertThat(config.getProperty("hazelcast.graceful.shutdown.max.wait")).isEqualTo("7");
     }

@@ -3,6 +3,7 @@ package dev.flowcast.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.core.HazelcastInstance;
 import dev.flowcast.event.Event;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,30 +81,41 @@ class TopicHistoryClusterRestartTest {
         }
     }
 
-    /** Hazelcast does not send a client's dynamic configuration to a new cluster: the node adds it again. */
+    /**
+     * Hazelcast does not send a client's dynamic configuration to a new cluster: the node adds it again, and turns
+     * ready only once it is there, so nothing it does creates a structure with Hazelcast's defaults.
+     */
     @Test
-    void whenTheExternalClusterRestartsWhole_flowcastsStructureConfigurationIsAddedToTheNewCluster() {
+    void whenTheExternalClusterRestartsWhole_theNodeIsReadyOnlyOnceItsStructuresAreConfiguredThere() {
         HazelcastInstance first = member();
-        HazelcastInstance client = client();
-        HazelcastConfigs.addStructuresToEveryCluster(client);
-        assertThat(first.getConfig().getRingbufferConfig(HazelcastConfigs.BUS_PREFIX + "3").getCapacity())
-                .isEqualTo(HazelcastConfigs.BUS_CAPACITY);
+        ClusterClient client = clusterClient();
+        UUID firstCluster = client.clusterId();
+        assertThat(first.getConfig().findMapConfig(HazelcastConfigs.TOPICS_MAP).getInMemoryFormat())
+                .isEqualTo(InMemoryFormat.OBJECT);
 
         first.getLifecycleService().terminate();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !client.isConnected());
         HazelcastInstance second = member();
-        // a fresh name per look: a member caches the default configuration of a name looked up before its
-        // dynamic configuration arrived (which is also why a ring used before the re-add keeps the defaults)
-        AtomicInteger look = new AtomicInteger();
-        await().atMost(Duration.ofSeconds(60)).until(() -> second.getConfig()
-                .getRingbufferConfig(HazelcastConfigs.BUS_PREFIX + "look-" + look.incrementAndGet()).getCapacity()
-                == HazelcastConfigs.BUS_CAPACITY);
+        await().atMost(Duration.ofSeconds(60)).until(client::isConnected);
+
+        // no waiting from here: ready means configured (a look-up caches the default for a name, so look once)
+        assertThat(client.clusterId()).isNotEqualTo(firstCluster).isEqualTo(ClusterIds.of(second));
+        assertThat(second.getConfig().findMapConfig(HazelcastConfigs.TOPICS_MAP).getInMemoryFormat())
+                .isEqualTo(InMemoryFormat.OBJECT);
+        assertThat(second.getConfig().findMapConfig(HazelcastConfigs.CLUSTER_MAP).getBackupCount())
+                .isEqualTo(HazelcastConfigs.ALL_MEMBERS_BACKUPS);
+        assertThat(second.getConfig().findRingbufferConfig(EventBus.topicName(client.clusterId(), 3)).getCapacity())
+                .isEqualTo(HazelcastConfigs.BUS_CAPACITY);
     }
 
     /** A client of the cluster, as a client node's; shut down before the members. */
     private HazelcastInstance client() {
-        HazelcastInstance client = ClusterClient.connect(cluster, List.of("127.0.0.1:" + PORT), Duration.ofSeconds(30))
-                .instance();
-        instances.add(0, client);
+        return clusterClient().instance();
+    }
+
+    private ClusterClient clusterClient() {
+        ClusterClient client = ClusterClient.connect(cluster, List.of("127.0.0.1:" + PORT), Duration.ofSeconds(30));
+        instances.add(0, client.instance());
         return client;
     }
 

@@ -8,6 +8,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.topic.ITopic;
 import dev.flowcast.cluster.BusMessage;
+import dev.flowcast.cluster.ClusterIds;
 import dev.flowcast.cluster.EventBatch;
 import dev.flowcast.cluster.EventBus;
 import dev.flowcast.cluster.EventStore;
@@ -173,7 +174,7 @@ class DurablePublishTest {
             }
         }
         AtomicInteger messages = new AtomicInteger();
-        ITopic<BusMessage> raw = member.getReliableTopic(HazelcastConfigs.BUS_PREFIX + 3);
+        ITopic<BusMessage> raw = member.getReliableTopic(EventBus.topicName(ClusterIds.of(member), 3));
         UUID rawListener = raw.addMessageListener(m -> messages.incrementAndGet());
         EventBus bus = new EventBus(member);
         List<EventBatch> received = new CopyOnWriteArrayList<>();

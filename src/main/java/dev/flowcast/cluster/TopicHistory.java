@@ -179,14 +179,29 @@ public final class TopicHistory implements HistoryReader {
      * @return per topic, in the given order, the numbered batch or the failure that stopped it
      */
     public Map<String, Outcome> append(Map<String, List<Event>> batches) {
-        String batchId = batchIdPrefix + Long.toString(batchCount.incrementAndGet(), Character.MAX_RADIX);
+        return append(batches, newBatchId(), false);
+    }
+
+    /** An id for {@link #append(Map, String, boolean)}: unique to this node and call. */
+    public String newBatchId() {
+        return batchIdPrefix + Long.toString(batchCount.incrementAndGet(), Character.MAX_RADIX);
+    }
+
+    /**
+     * As {@link #append(Map)}, under a given batch id.
+     *
+     * @param resent the same batches were appended under this id before and the answer was lost (the node was cut
+     *               off): a log that holds them answers their seqs instead of numbering them again, even past the
+     *               batch ids it remembers ({@link TopicLog#append})
+     */
+    public Map<String, Outcome> append(Map<String, List<Event>> batches, String batchId, boolean resent) {
         Map<String, Map<String, TopicLogOps.TopicBatch>> byShard = new LinkedHashMap<>();
         batches.forEach((topic, events) -> byShard.computeIfAbsent(shardOf(topic), shard -> new LinkedHashMap<>())
                 .put(topic, unnumbered(events)));
         Map<String, TopicLogOps.Append> ops = new HashMap<>();
         Map<String, CompletableFuture<LogAnswers>> calls = new HashMap<>();
         byShard.forEach((shard, topics) -> {
-            TopicLogOps.Append op = new TopicLogOps.Append(batchId, topics, capacity, ttlMicros);
+            TopicLogOps.Append op = new TopicLogOps.Append(batchId, topics, capacity, ttlMicros, resent);
             ops.put(shard, op);
             calls.put(shard, submit(shard, op));
         });

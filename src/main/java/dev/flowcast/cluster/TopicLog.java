@@ -57,11 +57,21 @@ public final class TopicLog implements DataSerializable {
      * Numbers and keeps {@code batch} unless a batch with the same id was appended already (a retried operation);
      * either way returns the first seq the batch holds. Deterministic, so the backup replica applying the same
      * call reaches the same state.
+     *
+     * @param resent the batch is sent again by a node that never got the first call's answer, perhaps long after
+     *               (a client node held it while cut off from the cluster): beyond the last {@value #RECENT_BATCHES}
+     *               batch ids, its first event is also looked for in the history, so it is not numbered twice
      */
-    long append(String batchId, List<HistoryEntry> batch, int capacity, long ttlMicros) {
+    long append(String batchId, List<HistoryEntry> batch, int capacity, long ttlMicros, boolean resent) {
         Long appended = recentFirstSeqs.get(batchId);
         if (appended != null) {
             return appended;
+        }
+        if (resent) {
+            long retained = seqOf(batch.get(0));
+            if (retained > 0) {
+                return retained; // appended whole, in one go: the rest of the batch follows it
+            }
         }
         long firstSeq = newestSeq + 1;
         for (HistoryEntry entry : batch) {
@@ -77,6 +87,16 @@ public final class TopicLog implements DataSerializable {
             recentFirstSeqs.remove(recentBatchIds.removeFirst());
         }
         return firstSeq;
+    }
+
+    /** The seq of the retained event with the entry's id (newest first; accept times compared first), or 0. */
+    private long seqOf(HistoryEntry first) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            if (entries.acceptedMicros(i) == first.acceptedMicros() && entries.get(i).id().equals(first.id())) {
+                return entries.seq(i);
+            }
+        }
+        return 0;
     }
 
     /** Adds events read back from the store (seqs ascending, all at or below {@code newestSeq}). */

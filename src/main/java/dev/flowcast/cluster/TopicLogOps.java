@@ -37,16 +37,19 @@ public final class TopicLogOps {
         private Map<String, TopicBatch> batches;
         private int capacity;
         private long ttlMicros;
+        /** Sent again, after the first call's answer was lost ({@link TopicLog#append}). */
+        private boolean resent;
 
         /** For Hazelcast deserialization only. */
         public Append() {
         }
 
-        Append(String batchId, Map<String, TopicBatch> batches, int capacity, long ttlMicros) {
+        Append(String batchId, Map<String, TopicBatch> batches, int capacity, long ttlMicros, boolean resent) {
             this.batchId = batchId;
             this.batches = batches;
             this.capacity = capacity;
             this.ttlMicros = ttlMicros;
+            this.resent = resent;
         }
 
         /**
@@ -56,7 +59,7 @@ public final class TopicLogOps {
         Append creating(Map<String, String> epochs) {
             Map<String, TopicBatch> some = new LinkedHashMap<>();
             epochs.forEach((topic, epoch) -> some.put(topic, new TopicBatch(batches.get(topic).entries(), epoch)));
-            return new Append(batchId, some, capacity, ttlMicros);
+            return new Append(batchId, some, capacity, ttlMicros, resent);
         }
 
         @Override
@@ -78,7 +81,7 @@ public final class TopicLogOps {
                     shard.put(topic, log);
                     created = true;
                 }
-                long firstSeq = log.append(batchId, batch.entries(), capacity, ttlMicros);
+                long firstSeq = log.append(batchId, batch.entries(), capacity, ttlMicros, resent);
                 changed = true;
                 answers.put(topic, LogAnswer.of(log, created, firstSeq, List.of()));
             }
@@ -99,6 +102,7 @@ public final class TopicLogOps {
             }
             out.writeInt(capacity);
             out.writeLong(ttlMicros);
+            out.writeBoolean(resent);
         }
 
         @Override
@@ -113,6 +117,7 @@ public final class TopicLogOps {
             }
             capacity = in.readInt();
             ttlMicros = in.readLong();
+            resent = in.readBoolean();
         }
     }
 

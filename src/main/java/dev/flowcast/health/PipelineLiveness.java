@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Live = no stage is stalled (see {@link StallCheck}): a stage with queued work and no progress for
  * {@code flowcast.health.stall-seconds} is reported DOWN, named in the data, so an orchestrator restarts a node
- * whose pipeline is stuck instead of one that is merely busy or idle.
+ * whose pipeline is stuck instead of one that is merely busy or idle. A client node holding {@code memory} events
+ * while cut off from its cluster is not stuck ({@link Ingest#stageToWatchForStalls}).
  *
  * <p>Before the pipeline starts (and after it drained) there is nothing to be stuck: UP. Served by
  * {@link MicroProfileLiveness} or {@link HealthServlet}. Threading: called on request threads; reads stage stats
@@ -44,9 +45,13 @@ public class PipelineLiveness {
     }
 
     public CheckResult check() {
-        List<StallCheck.Stall> stalls = check.stalls(Arrays.asList(ingest.stage(), delivery.stage()));
+        List<StallCheck.Stall> stalls = check.stalls(Arrays.asList(ingest.stageToWatchForStalls(), delivery.stage()));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("stallSeconds", check.threshold().toSeconds());
+        long held = ingest.heldEvents();
+        if (held > 0) {
+            data.put("ingest.heldWhileCutOff", held); // not a stall: readiness is DOWN, the node waits for its cluster
+        }
         if (!stalls.isEmpty()) {
             data.put("stalled", String.join(",", stalls.stream().map(StallCheck.Stall::stage).toList()));
         }

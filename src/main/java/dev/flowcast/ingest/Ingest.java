@@ -64,6 +64,7 @@ public class Ingest {
 
     private volatile Stage<Admitted> stage;
     private volatile boolean draining;
+    private volatile Sequencer sequencer;
     private volatile IntSupplier members = () -> 2;
     private volatile DeliveryGate gate;
     private volatile AnswerPool answers;
@@ -99,7 +100,9 @@ public class Ingest {
                 Duration.ofMillis(settings.queueOfferTimeoutMs()), writerLagMillis);
         this.answers = new AnswerPool(threads, settings.stageWorkers());
         this.busSender = new BusSender(sendToBus, EventBus.PARTITIONS).start(threads);
-        Sequencer sequencer = new Sequencer(history, busSender, store, settings.durability());
+        Sequencer sequencer = new Sequencer(history, busSender, store, settings.durability(),
+                () -> members.getAsInt() == 0, () -> draining);
+        this.sequencer = sequencer;
         Stage<Admitted> built = Stage.<Admitted>builder(STAGE_NAME)
                 .capacity(settings.queueCapacity())
                 .overflow(OverflowPolicy.fromSetting(settings.queueOverflow()),
@@ -252,6 +255,21 @@ public class Ingest {
     /** The stage, for stats and health; null before start. */
     public Stage<?> stage() {
         return stage;
+    }
+
+    /**
+     * The stage for the stall check: null while it holds events for a cluster outage (the {@code memory} events of a
+     * cut-off client node, see {@link Sequencer}): an outage is no stall, and an orchestrator restarting the node for
+     * it would lose what it holds. Readiness says the node is cut off.
+     */
+    public Stage<?> stageToWatchForStalls() {
+        return heldEvents() > 0 ? null : stage;
+    }
+
+    /** Events admitted in {@code memory} mode and held while this node is cut off from its cluster. */
+    public long heldEvents() {
+        Sequencer current = sequencer;
+        return current == null ? 0 : current.heldEvents();
     }
 
     /**

@@ -9,6 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,6 +43,14 @@ import java.util.logging.Logger;
  * <p>A store that failed is retried before anything new is numbered: until a write succeeds again, every batch is
  * refused (503) without being numbered, so the store never misses seqs that later ones depend on.
  *
+ * <p><b>Held while cut off</b> ({@code memory} mode): the publishers already have their {@code 202}, which promises
+ * the event is in this node's memory, and a client node cut off from its external cluster is alive: so topics whose
+ * append failed while the node is cut off are appended again, under the same batch id (flagged as resent, so a log
+ * that got the first call numbers nothing twice), once it is connected again, for as long as it takes; the call's
+ * lanes wait meanwhile (nothing else could be numbered: new publishes are refused with 503 while cut off). Only
+ * the drain gives up on them (logged as lost). Before, the call gave up after the client's 10 s call bound and the
+ * events were lost. In {@code replicated} and {@code persistent} mode the publishers get 503 and may retry.
+ *
  * <p>Threading: called by the ingest stage, never concurrently for one bus partition (so for one topic), so each
  * topic's batches reach the bus in seq order from this member (the sender keeps the order of its calls per
  * partition); calls for different partitions run in parallel.
@@ -46,6 +58,10 @@ import java.util.logging.Logger;
 final class Sequencer {
 
     private static final Logger LOG = Logger.getLogger(Sequencer.class.getName());
+    /** How often a held call looks whether the node is connected again (or draining). */
+    private static final long HOLD_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Appends of held events that may fail once connected again before they are given up (the link may flap). */
+    static final int HELD_TRIES_CONNECTED = 3;
 
     private final TopicHistory history;
     private final BusSender sender;
@@ -53,13 +69,27 @@ final class Sequencer {
     private final String durability;
     /** Numbered batches whose store write failed; written first once the store answers again. Guarded by itself. */
     private final List<EventStore.StoredBatch> unsaved = new ArrayList<>();
+    /** True while this node is cut off from its cluster (a client node whose members are out of reach). */
+    private final BooleanSupplier cutOff;
+    /** True once the ingest drains: held events are given up. */
+    private final BooleanSupplier stopping;
+    /** Events held while cut off, now. */
+    private final AtomicLong held = new AtomicLong();
 
     /** @param store the {@code persistent} store, or null */
-    Sequencer(TopicHistory history, BusSender sender, EventStore store, String durability) {
+    Sequencer(TopicHistory history, BusSender sender, EventStore store, String durability, BooleanSupplier cutOff,
+            BooleanSupplier stopping) {
         this.history = history;
         this.sender = sender;
         this.store = store;
         this.durability = durability;
+        this.cutOff = cutOff;
+        this.stopping = stopping;
+    }
+
+    /** Events admitted in {@code memory} mode held until this node is connected again. */
+    long heldEvents() {
+        return held.get();
     }
 
     void handle(List<Admitted> batch) {
@@ -73,7 +103,11 @@ final class Sequencer {
         }
         Map<String, List<Event>> events = new LinkedHashMap<>();
         byTopic.forEach((topic, admitted) -> events.put(topic, admitted.stream().map(Admitted::event).toList()));
-        Map<String, TopicHistory.Outcome> outcomes = history.append(events);
+        String batchId = history.newBatchId();
+        Map<String, TopicHistory.Outcome> outcomes = history.append(events, batchId, false);
+        if ("memory".equals(durability)) {
+            outcomes = holdWhileCutOff(events, batchId, outcomes);
+        }
 
         List<TopicHistory.Appended> numbered = new ArrayList<>(outcomes.size());
         outcomes.forEach((topic, outcome) -> {
@@ -118,6 +152,53 @@ final class Sequencer {
             LOG.warning(() -> "interrupted before the numbered topic batches of " + byPartition.size()
                     + " bus partition(s) went on the bus");
         }
+    }
+
+    /**
+     * Appends again, once connected, the topics whose append failed while this node was cut off (class comment).
+     * Blocks this call until they are numbered, the drain begins, or they failed {@value #HELD_TRIES_CONNECTED}
+     * times while connected; a failure while connected before any cut is not held (it is no cut: as before).
+     */
+    private Map<String, TopicHistory.Outcome> holdWhileCutOff(Map<String, List<Event>> events, String batchId,
+            Map<String, TopicHistory.Outcome> outcomes) {
+        Map<String, TopicHistory.Outcome> result = new LinkedHashMap<>(outcomes);
+        Map<String, List<Event>> failed = failedOf(events, result);
+        if (failed.isEmpty() || !cutOff.getAsBoolean()) {
+            return result;
+        }
+        int count = failed.values().stream().mapToInt(List::size).sum();
+        int topics = failed.size();
+        held.addAndGet(count);
+        LOG.warning(() -> "cut off from the cluster: holding " + count + " admitted event(s) of " + topics
+                + " topic(s) until this node is connected again");
+        try {
+            int triesConnected = 0;
+            while (!failed.isEmpty()) {
+                while (cutOff.getAsBoolean() && !stopping.getAsBoolean()) {
+                    LockSupport.parkNanos(HOLD_POLL_NANOS);
+                }
+                if (stopping.getAsBoolean() || (!cutOff.getAsBoolean() && ++triesConnected > HELD_TRIES_CONNECTED)) {
+                    return result; // the caller logs each topic still failed as lost
+                }
+                result.putAll(history.append(failed, batchId, true));
+                failed = failedOf(events, result);
+            }
+            LOG.info(() -> "connected again: numbered the " + count + " event(s) held while cut off");
+            return result;
+        } finally {
+            held.addAndGet(-count);
+        }
+    }
+
+    private static Map<String, List<Event>> failedOf(Map<String, List<Event>> events,
+            Map<String, TopicHistory.Outcome> outcomes) {
+        Map<String, List<Event>> failed = new LinkedHashMap<>();
+        outcomes.forEach((topic, outcome) -> {
+            if (!outcome.ok()) {
+                failed.put(topic, events.get(topic));
+            }
+        });
+        return failed;
     }
 
     /** Writes the batches; false (and kept for a retry) when the store refused. */

@@ -5,13 +5,13 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 
 /** A member of an external cluster as an operator starts it, in the test's JVM: none of Flowcast's configuration. */
-final class BareMember {
+public final class BareMember {
 
     private BareMember() {
     }
 
     /** A member of {@code cluster} on loopback port {@code port} exactly (no auto-increment), no discovery. */
-    static HazelcastInstance start(String cluster, int port) {
+    public static HazelcastInstance start(String cluster, int port) {
         Config config = new Config().setClusterName(cluster);
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);

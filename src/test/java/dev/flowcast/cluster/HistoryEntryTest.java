@@ -40,7 +40,7 @@ class HistoryEntryTest {
         TopicLog log = new TopicLog("e", 0);
         List<HistoryEntry> batch = List.of(new HistoryEntry(0, "a", "{}", 100), new HistoryEntry(0, "b", AWKWARD, 200),
                 new HistoryEntry(0, "c", "[1]", 300));
-        assertThat(log.append("batch-1", batch, 10, 1_000)).isEqualTo(1);
+        assertThat(log.append("batch-1", batch, 10, 1_000, false)).isEqualTo(1);
         assertThat(log.read(2, 3, 0)).extracting(HistoryEntry::id).containsExactly("b", "c");
         assertThat(log.read(1, 3, 250)).extracting(HistoryEntry::seq).containsExactly(3L);
         assertThat(log.read(1, 3, 0).get(1).data()).isEqualTo(AWKWARD);
@@ -54,12 +54,12 @@ class HistoryEntryTest {
         assertThat(copy.toEvent("t")).isEqualTo(entry.toEvent("t"));
 
         TopicLog log = new TopicLog("e", 0);
-        log.append("batch-1", List.of(entry, new HistoryEntry(0, "id-4", "{}", 34)), 10, 1_000);
+        log.append("batch-1", List.of(entry, new HistoryEntry(0, "id-4", "{}", 34)), 10, 1_000, false);
         TopicLog logCopy = serialization.toObject(serialization.toData(log));
         assertThat(logCopy.epoch()).isEqualTo("e");
         assertThat(logCopy.newestSeq()).isEqualTo(2);
         assertThat(logCopy.read(1, 2, 0)).extracting(e -> e.toEvent("t"))
                 .containsExactly(new Event("id-3", "t", AWKWARD, 33, 1), new Event("id-4", "t", "{}", 34, 2));
-        assertThat(logCopy.append("batch-1", List.of(entry), 10, 1_000)).as("the batch id survives too").isEqualTo(1);
+        assertThat(logCopy.append("batch-1", List.of(entry), 10, 1_000, false)).as("the batch id survives too").isEqualTo(1);
     }
 }

@@ -151,7 +151,7 @@ class TopicHistoryTest {
         append(history, topic, unnumbered(topic, 2));
         List<HistoryEntry> entries = unnumbered(topic, 3).stream().map(HistoryEntry::unnumbered).toList();
         TopicLogOps.Append op = new TopicLogOps.Append("batch-1",
-                Map.of(topic, new TopicLogOps.TopicBatch(entries, "e")), HISTORY, 300_000_000L);
+                Map.of(topic, new TopicLogOps.TopicBatch(entries, "e")), HISTORY, 300_000_000L, false);
         IMap<String, TopicLogShard> logs = member.getMap(HazelcastConfigs.TOPICS_MAP);
         LogAnswers first = logs.executeOnKey(TopicHistory.shardOf(topic), op);
         LogAnswers retried = logs.executeOnKey(TopicHistory.shardOf(topic), op);
@@ -159,6 +159,35 @@ class TopicHistoryTest {
         assertThat(retried.of(topic).firstSeq()).isEqualTo(3);
         assertThat(history.position(topic).newestSeq()).isEqualTo(5);
         assertThat(history.read(topic, 1, 10)).extracting(Event::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    /**
+     * A client node that was cut off sends a batch again long after (TopicHistory#resend): past the last
+     * RECENT_BATCHES batch ids its first event is found in the history, so it is not numbered twice.
+     */
+    @Test
+    void aBatchResentAfterManyOthers_isFoundInTheHistory_andAnswersItsSeqs_whileAPlainRetryThatLateAppendsAgain() {
+        String topic = "resent." + UUID.randomUUID();
+        List<HistoryEntry> entries = unnumbered(topic, 2).stream().map(HistoryEntry::unnumbered).toList();
+        IMap<String, TopicLogShard> logs = member.getMap(HazelcastConfigs.TOPICS_MAP);
+        String shard = TopicHistory.shardOf(topic);
+        Map<String, TopicLogOps.TopicBatch> batch = Map.of(topic, new TopicLogOps.TopicBatch(entries, "e"));
+        int capacity = TopicLog.RECENT_BATCHES + 10;
+        assertThat(logs.executeOnKey(shard, new TopicLogOps.Append("held", batch, capacity, 300_000_000L, false))
+                .of(topic).firstSeq()).isEqualTo(1);
+        for (int i = 0; i < TopicLog.RECENT_BATCHES + 1; i++) { // other nodes' batches: "held" drops out of the ids
+            List<HistoryEntry> other = unnumbered(topic, 1).stream().map(HistoryEntry::unnumbered).toList();
+            logs.executeOnKey(shard, new TopicLogOps.Append("other-" + i,
+                    Map.of(topic, new TopicLogOps.TopicBatch(other, "e")), capacity, 300_000_000L, false));
+        }
+        long newest = TopicLog.RECENT_BATCHES + 3;
+
+        LogAnswers resent = logs.executeOnKey(shard, new TopicLogOps.Append("held", batch, capacity, 300_000_000L, true));
+        assertThat(resent.of(topic).firstSeq()).isEqualTo(1);
+        assertThat(history.position(topic).newestSeq()).as("not numbered again").isEqualTo(newest);
+
+        LogAnswers retried = logs.executeOnKey(shard, new TopicLogOps.Append("held", batch, capacity, 300_000_000L, false));
+        assertThat(retried.of(topic).firstSeq()).as("the batch-id window alone").isEqualTo(newest + 1);
     }
 
     @Test

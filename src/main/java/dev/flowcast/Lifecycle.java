@@ -4,6 +4,7 @@ import dev.flowcast.cluster.EventBus;
 import dev.flowcast.cluster.EventStore;
 import dev.flowcast.cluster.HazelcastNode;
 import dev.flowcast.cluster.JdbcEventStore;
+import dev.flowcast.cluster.MemberCodeWatch;
 import dev.flowcast.cluster.NodePresence;
 import dev.flowcast.cluster.TopicHistory;
 import dev.flowcast.config.Settings;
@@ -76,6 +77,8 @@ public class Lifecycle {
     private volatile boolean ready;
     private volatile EventBus bus;
     private volatile NodePresence presence;
+    /** Client mode: the members' Flowcast code, probed again and again. */
+    private volatile MemberCodeWatch memberCode;
     private volatile EventStore store;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -119,6 +122,9 @@ public class Lifecycle {
         if (hazelcast.isClient()) {
             // other client nodes' deaths are no membership change: learn of them through their heartbeats
             presence = new NodePresence(instance).start(scheduler, bus::everyPartitionLost);
+            // members that join later are probed too: one without Flowcast's code makes the node refuse publishes
+            memberCode = new MemberCodeWatch(instance, settings.clusterName(), hazelcast::isConnected).start(scheduler);
+            ingest.refuseWhile(memberCode::problem);
         }
         ingest.start(threads, history, bus, store, hazelcast::memberCount, delivery::writerLagMillis);
         LOG.info(() -> "durability " + settings.durability() + ": " + promise());
@@ -230,6 +236,9 @@ public class Lifecycle {
             if (presence != null) {
                 presence.stop();
             }
+            if (memberCode != null) {
+                memberCode.stop();
+            }
             if (bus != null) {
                 bus.close();
             }
@@ -251,6 +260,12 @@ public class Lifecycle {
 
     /** True once every part started, until shutdown begins, while the cluster answers (a client node may be cut off). */
     public boolean isReady() {
-        return ready && hazelcast.isConnected();
+        return ready && hazelcast.isConnected() && clusterProblem() == null;
+    }
+
+    /** Why the cluster cannot take this node's publishes although reachable (client mode: a member's code); or null. */
+    public String clusterProblem() {
+        MemberCodeWatch watch = memberCode;
+        return watch == null ? null : watch.problem();
     }
 }

@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Checks, once when a client node starts, that the members of the external cluster run this build's Flowcast code
+ * Checks, when a client node starts and then every so often ({@link MemberCodeWatch}), that the members of the
+ * external cluster run this build's Flowcast code
  * ({@link MemberCode}): the members deserialize and run Flowcast's entry processors ({@link TopicLogOps}), so they
  * need Flowcast's classes on their class path (README "Client mode"), and the same ones as the node. Without the
  * check a node of a stock Hazelcast cluster turned ready, answered {@code 202} and then logged every batch as lost
@@ -25,8 +26,9 @@ import java.util.concurrent.CompletionException;
  *
  * <p>How: one read-only {@link TopicLogOps.Fingerprint} on a key of every partition, all in flight at once (271
  * small calls by default), so every member that owns a partition runs one, whatever the client knows yet of who owns
- * what; each answers its {@link MemberCode#fingerprint()}. It creates nothing. A member added later is not seen: with
- * no or other classes, its partitions' batches fail, each logged. Threading: called once, from the starting thread.
+ * what; each answers its {@link MemberCode#fingerprint()}. It creates nothing. A member added later owns partitions
+ * only once they migrated to it, so it is seen by a later probe ({@link MemberCodeWatch}). Threading: any one
+ * thread at a time (the starting thread, then the watch's).
  */
 final class MemberCodeCheck {
 
@@ -47,6 +49,23 @@ final class MemberCodeCheck {
      *                               to do
      */
     static void verify(HazelcastInstance client, String clusterName) {
+        Problem problem = problem(client, clusterName);
+        if (problem != null) {
+            throw new IllegalStateException("Flowcast refuses to start: " + problem.description(), problem.cause());
+        }
+    }
+
+    /** What is wrong with the members' code, and the failure that showed it (or null: a mismatch answers no failure). */
+    record Problem(String description, Throwable cause) {
+    }
+
+    /**
+     * Probes every partition's owner.
+     *
+     * @return null when every member runs this build's Flowcast code, else what is wrong and what to do
+     * @throws RuntimeException when a probe failed otherwise (the cluster is out of reach, a call timed out)
+     */
+    static Problem problem(HazelcastInstance client, String clusterName) {
         IMap<String, TopicLogShard> logs = client.getMap(PROBED_MAP);
         Map<String, CompletableFuture<String>> probes = new LinkedHashMap<>();
         for (String key : keyPerPartition(client)) {
@@ -61,9 +80,9 @@ final class MemberCodeCheck {
             } catch (CompletionException e) {
                 if (e.getCause() instanceof HazelcastSerializationException cannotRun) {
                     // not always the owner that failed: the member a client call reaches deserializes it first
-                    throw new IllegalStateException("Flowcast refuses to start: a member of Hazelcast cluster '"
-                            + clusterName + "' cannot run Flowcast's entry processors (" + rootCause(cannotRun)
-                            + "): " + WHAT_TO_DO + "; members: " + client.getCluster().getMembers(), cannotRun);
+                    return new Problem("a member of Hazelcast cluster '" + clusterName + "' cannot run Flowcast's"
+                            + " entry processors (" + rootCause(cannotRun) + "): " + WHAT_TO_DO + "; members: "
+                            + client.getCluster().getMembers(), cannotRun);
                 }
                 throw e;
             }
@@ -72,10 +91,11 @@ final class MemberCodeCheck {
             }
         }
         if (!others.isEmpty()) {
-            throw new IllegalStateException("Flowcast refuses to start: members of Hazelcast cluster '" + clusterName
-                    + "' run another build's Flowcast classes than this node (code fingerprint " + ours + "; theirs,"
-                    + " with their addresses: " + others + "): " + WHAT_TO_DO);
+            return new Problem("members of Hazelcast cluster '" + clusterName + "' run another build's Flowcast"
+                    + " classes than this node (code fingerprint " + ours + "; theirs, with their addresses: " + others
+                    + "): " + WHAT_TO_DO, null);
         }
+        return null;
     }
 
     /** One key for each partition of the cluster, in partition order. */

@@ -4,6 +4,7 @@ import dev.flowcast.Lifecycle;
 import dev.flowcast.cluster.HazelcastNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -25,6 +26,12 @@ public class PipelineReadiness {
     HazelcastNode hazelcast;
 
     public CheckResult check() {
-        return new CheckResult(NAME, lifecycle.isReady(), Map.of("members", (long) hazelcast.memberCount()));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("members", (long) hazelcast.memberCount());
+        String problem = lifecycle.clusterProblem();
+        if (problem != null) {
+            data.put("problem", problem); // a member of the external cluster without this build's Flowcast code
+        }
+        return new CheckResult(NAME, lifecycle.isReady(), data);
     }
 }

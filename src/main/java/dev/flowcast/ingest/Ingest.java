@@ -29,6 +29,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -66,6 +67,8 @@ public class Ingest {
     private volatile boolean draining;
     private volatile Sequencer sequencer;
     private volatile IntSupplier members = () -> 2;
+    /** Why the cluster cannot take publishes now although it is reachable (a member without Flowcast's code); null when it can. */
+    private volatile Supplier<String> clusterProblem = () -> null;
     private volatile DeliveryGate gate;
     private volatile AnswerPool answers;
     private volatile BusSender busSender;
@@ -302,6 +305,14 @@ public class Ingest {
         return report;
     }
 
+    /**
+     * Refuses every publish (503, with the reason) while {@code problem} answers one: a client node whose cluster has
+     * a member that cannot run Flowcast's code ({@link dev.flowcast.cluster.MemberCodeWatch}).
+     */
+    public void refuseWhile(Supplier<String> problem) {
+        clusterProblem = problem;
+    }
+
     /** The running stage, once the checks every publish passes first are done. */
     private Stage<Admitted> admitting(int count) {
         Stage<Admitted> current = requireStage();
@@ -315,6 +326,12 @@ public class Ingest {
             metrics.rejected(count);
             throw new PublishError(503, "unavailable", "this node has lost its Hazelcast cluster and is reconnecting;"
                     + " retry, or publish through another node");
+        }
+        String problem = clusterProblem.get();
+        if (problem != null) {
+            metrics.rejected(count);
+            throw new PublishError(503, "unavailable", "this node's Hazelcast cluster cannot number events now: "
+                    + problem);
         }
         if ("replicated".equals(settings.durability()) && memberCount < 2) {
             metrics.rejected(count);

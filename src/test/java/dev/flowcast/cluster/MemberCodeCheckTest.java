@@ -2,6 +2,7 @@ package dev.flowcast.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
@@ -79,6 +80,44 @@ class MemberCodeCheckTest {
                         + MemberCode.fingerprint())
                 .hasMessageContaining(older.getCluster().getLocalMember().getAddress().toString())
                 .hasMessageContaining("flowcast-classes.jar");
+    }
+
+    /** The start's check cannot see a member that joins later: the watch probes again and again. */
+    @Test
+    void aMemberWithoutFlowcastsClasses_joiningLater_isFoundByTheWatch_untilItLeaves() {
+        String cluster = "code-check-" + UUID.randomUUID();
+        member(cluster, HazelcastConfigs.class.getClassLoader());
+        HazelcastInstance client = client(cluster);
+        MemberCodeWatch watch = new MemberCodeWatch(client, cluster, () -> true);
+        watch.probe();
+        assertThat(watch.problem()).isNull();
+
+        HazelcastInstance stock = member(cluster, new WithoutFlowcast(HazelcastConfigs.class.getClassLoader()));
+        // it owns partitions once they migrated to it
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            watch.probe();
+            return watch.problem() != null;
+        });
+        assertThat(watch.problem()).startsWith("a member of Hazelcast cluster '" + cluster + "' cannot run Flowcast's")
+                .contains("ClassNotFoundException").contains("flowcast-classes.jar");
+
+        stock.shutdown();
+        started.remove(stock);
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            watch.probe();
+            return watch.problem() == null;
+        });
+    }
+
+    @Test
+    void theWatch_changesNothing_whenTheNodeIsCutOff() {
+        String cluster = "code-check-" + UUID.randomUUID();
+        member(cluster, HazelcastConfigs.class.getClassLoader());
+        member(cluster, new WithoutFlowcast(HazelcastConfigs.class.getClassLoader()));
+        HazelcastInstance client = client(cluster);
+        MemberCodeWatch watch = new MemberCodeWatch(client, cluster, () -> false);
+        watch.probe();
+        assertThat(watch.problem()).as("not probed while cut off").isNull();
     }
 
     private HazelcastInstance member(String cluster, ClassLoader classLoader) {

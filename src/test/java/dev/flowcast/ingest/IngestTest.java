@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -207,6 +208,26 @@ class IngestTest {
             assertThat(metrics.rejected.get()).isEqualTo(2);
             lag.set(0);
             assertThat(ingest.publish("t.behind", "1").dropped()).isFalse();
+        } finally {
+            ingest.drain(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void whileTheClusterHasAProblem_publishesAreRefusedWith503_sayingIt_andCounted_thenTakenAgain() {
+        CountingMetrics metrics = new CountingMetrics();
+        AtomicReference<String> problem = new AtomicReference<>("a member cannot run Flowcast's entry processors");
+        Ingest ingest = startedIngest(metrics, new EventBus(member));
+        ingest.refuseWhile(problem::get);
+        try {
+            assertThatThrownBy(() -> ingest.publish("t.problem", "1"))
+                    .isInstanceOfSatisfying(PublishError.class, e -> {
+                        assertThat(e.status()).isEqualTo(503);
+                        assertThat(e.getMessage()).contains("cannot run Flowcast's entry processors");
+                    });
+            assertThat(metrics.rejected.get()).isEqualTo(1);
+            problem.set(null);
+            assertThat(ingest.publish("t.problem", "1").dropped()).isFalse();
         } finally {
             ingest.drain(Duration.ofSeconds(10));
         }

@@ -77,7 +77,14 @@ public final class ClusterClient {
             ready = false;
         }
         if (!ready) {
+            RuntimeException refused = watch.readyFailure;
             instance.shutdown();
+            if (refused != null) {
+                throw new IllegalStateException("Hazelcast cluster '" + clusterName + "' at " + addresses + " answered,"
+                        + " but did not take the configuration of Flowcast's structures within "
+                        + startTimeout.toSeconds() + " s (" + refused + "): a member's own configuration of a"
+                        + " flowcast.* structure that differs from Flowcast's is refused; remove it", refused);
+            }
             throw new IllegalStateException("no member of Hazelcast cluster '" + clusterName + "' at " + addresses
                     + " answered within " + startTimeout.toSeconds() + " s (flowcast.cluster.client): start the"
                     + " cluster first, or check its addresses and flowcast.cluster.name");
@@ -129,6 +136,8 @@ public final class ClusterClient {
             return thread;
         });
         volatile UUID configuredCluster;
+        /** Why the last try to add the structure configuration failed; null once one succeeded. */
+        volatile RuntimeException readyFailure;
         /** Connected (Hazelcast's events); guarded by this. */
         private boolean linkUp;
         /** Connected and configured since the last connection; guarded by this. */
@@ -192,11 +201,15 @@ public final class ClusterClient {
             try {
                 HazelcastConfigs.addStructures(client.getConfig());
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "connected, but could not add Flowcast's structures to the cluster; retrying in "
+                // once at WARNING, then quietly until it succeeds: it is retried every second
+                LOG.log(readyFailure == null ? Level.WARNING : Level.FINE, "connected, but could not add Flowcast's"
+                        + " structure configuration to the cluster (this node is not ready); retrying every "
                         + READY_RETRY.toSeconds() + " s", e);
+                readyFailure = e;
                 schedule(READY_RETRY);
                 return;
             }
+            readyFailure = null;
             if (!Objects.equals(cluster, ClusterIds.of(client))) {
                 schedule(Duration.ZERO); // switched clusters meanwhile: configure the one connected now
                 return;

@@ -12,12 +12,17 @@ public final class BareMember {
 
     /** A member of {@code cluster} on loopback port {@code port} exactly (no auto-increment), no discovery. */
     public static HazelcastInstance start(String cluster, int port) {
+        return Hazelcast.newHazelcastInstance(config(cluster, port));
+    }
+
+    /** The configuration {@link #start} uses, for a test to add to. */
+    public static Config config(String cluster, int port) {
         Config config = new Config().setClusterName(cluster);
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
         config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
         config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-        return Hazelcast.newHazelcastInstance(config);
+        return config;
     }
 }

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.InvalidConfigurationException;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +62,22 @@ class ClusterClientTest {
         await().atMost(Duration.ofSeconds(60)).until(client::isConnected);
         client.instance().getMap("m").set("k", "after");
         assertThat(client.instance().getMap("m").get("k")).isEqualTo("after");
+    }
+
+    @Test
+    void aClusterThatRefusesFlowcastsStructureConfiguration_refusesTheStart_sayingWhy() {
+        // a member configured by its operator with a flowcast.* structure of its own: a dynamic configuration that
+        // differs from a static one is refused by Hazelcast
+        Config config = BareMember.config(cluster, PORT);
+        config.addMapConfig(new MapConfig(HazelcastConfigs.TOPICS_MAP).setInMemoryFormat(InMemoryFormat.BINARY));
+        members.add(Hazelcast.newHazelcastInstance(config));
+
+        assertThatThrownBy(() -> ClusterClient.connect(cluster, List.of("127.0.0.1:" + PORT), Duration.ofSeconds(3)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Hazelcast cluster '" + cluster + "' at [127.0.0.1:" + PORT + "] answered")
+                .hasMessageContaining("did not take the configuration of Flowcast's structures")
+                .hasMessageContaining(HazelcastConfigs.TOPICS_MAP)
+                .hasCauseInstanceOf(InvalidConfigurationException.class);
     }
 
     /** A member of the external cluster, as an operator starts it. */

@@ -2,7 +2,6 @@ package dev.flowcast.ingest;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 
 /**
  * Checks and reads request bodies within a byte limit, so an oversized body is refused after reading at
@@ -69,12 +68,18 @@ final class RequestBodies {
     /**
      * A body whose length was declared (and is within the limit), read into an array of that size: readNBytes(n)
      * starts with an 8 KiB buffer and copies, the largest allocation of a publish (docs/profiles/publish-alloc.txt).
-     * The container ends the stream at the declared length; a body cut short is returned as read.
+     * The container ends the stream at the declared length. A body that ends before it (the client went away, or
+     * the container lost part of it) is refused as such, not parsed: parsing what arrived would answer a confusing
+     * "bad JSON" for what the client sent whole.
      */
     private static byte[] readDeclared(InputStream in, int declared) throws IOException {
         byte[] body = new byte[declared];
         int n = in.readNBytes(body, 0, declared);
-        return n == declared ? body : Arrays.copyOf(body, n);
+        if (n < declared) {
+            throw new PublishError(400, "bad_body", "the request body ended after " + n + " of the " + declared
+                    + " bytes its Content-Length declared");
+        }
+        return body;
     }
 
     /** Most bytes of an oversized body read and thrown away so its sender sees the 413. */

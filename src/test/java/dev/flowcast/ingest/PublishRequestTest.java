@@ -67,8 +67,12 @@ class PublishRequestTest {
     }
 
     @Test
-    void aBodyCutShortOfItsDeclaredLength_isWhatArrived() {
-        assertThat(read("{\"a\"", 7, 100)).asString(StandardCharsets.UTF_8).isEqualTo("{\"a\"");
+    void aBodyCutShortOfItsDeclaredLength_isRefusedAsSuch_notParsed() {
+        assertThatThrownBy(() -> read("{\"a\"", 7, 100)).isInstanceOfSatisfying(PublishError.class, e -> {
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.code()).isEqualTo("bad_body");
+            assertThat(e.getMessage()).isEqualTo("the request body ended after 4 of the 7 bytes its Content-Length declared");
+        });
     }
 
     @Test

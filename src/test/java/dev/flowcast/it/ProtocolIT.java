@@ -5,6 +5,7 @@ import static dev.flowcast.it.WsTestClient.ofType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -229,7 +230,9 @@ class ProtocolIT extends DeployedWarTest {
 
     private static void publish(Api api, String topic, int from, int to) {
         for (int n = from; n <= to; n++) {
-            assertThat(api.publish(topic, "{\"n\":" + n + "}").statusCode()).isEqualTo(202);
+            HttpResponse<String> answer = api.publish(topic, "{\"n\":" + n + "}");
+            assertThat(answer.statusCode()).as("publish %d of %s over %s: %s %s", n, topic, answer.version(),
+                    answer.headers().map(), answer.body()).isEqualTo(202);
         }
     }
 }

@@ -161,11 +161,11 @@ final class Sequencer {
      */
     private Map<String, TopicHistory.Outcome> holdWhileCutOff(Map<String, List<Event>> events, String batchId,
             Map<String, TopicHistory.Outcome> outcomes) {
-        Map<String, TopicHistory.Outcome> result = new LinkedHashMap<>(outcomes);
-        Map<String, List<Event>> failed = failedOf(events, result);
+        Map<String, List<Event>> failed = failedOf(events, outcomes);
         if (failed.isEmpty() || !cutOff.getAsBoolean()) {
-            return result;
+            return outcomes; // every call passes here: no copy unless something failed
         }
+        Map<String, TopicHistory.Outcome> result = new LinkedHashMap<>(outcomes);
         int count = failed.values().stream().mapToInt(List::size).sum();
         int topics = failed.size();
         held.addAndGet(count);
@@ -190,14 +190,18 @@ final class Sequencer {
         }
     }
 
+    /** The events of the topics whose outcome failed; an empty map, allocated once, when none did. */
     private static Map<String, List<Event>> failedOf(Map<String, List<Event>> events,
             Map<String, TopicHistory.Outcome> outcomes) {
-        Map<String, List<Event>> failed = new LinkedHashMap<>();
-        outcomes.forEach((topic, outcome) -> {
-            if (!outcome.ok()) {
-                failed.put(topic, events.get(topic));
+        Map<String, List<Event>> failed = Map.of();
+        for (Map.Entry<String, TopicHistory.Outcome> outcome : outcomes.entrySet()) {
+            if (!outcome.getValue().ok()) {
+                if (failed.isEmpty()) {
+                    failed = new LinkedHashMap<>();
+                }
+                failed.put(outcome.getKey(), events.get(outcome.getKey()));
             }
-        });
+        }
         return failed;
     }
 

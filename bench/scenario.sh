@@ -33,6 +33,9 @@ results="$root/target/bench/results"
 mkdir -p "$results"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="$results/$server-$scenario-$stamp.txt"
+# the servers' temporary files (Payara Micro leaves a 161 MB runtime directory and WAR copy per start): removed below
+tmp="$root/target/bench/tmp/$stamp-$$"
+mkdir -p "$tmp"
 pids=()
 
 stop_servers() {
@@ -41,6 +44,7 @@ stop_servers() {
     for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     kill -KILL "$pid" 2>/dev/null || true  # a Payara Micro JVM may hang on SIGTERM (FACTS.md)
   done
+  rm -rf "$tmp"
 }
 trap stop_servers EXIT
 
@@ -66,7 +70,7 @@ start_flowcast() { # INDEX MEMBERS
   local port=$((${BENCH_PORT:-8110} + $1))
   FLOWCAST_CLUSTER_NAME=$cluster FLOWCAST_CLUSTER_PORT=$((hz_port + $1)) FLOWCAST_CLUSTER_MEMBERS=$2 \
     FLOWCAST_CLIENT_MAX_CONNECTIONS=20000 \
-    java ${FLOWCAST_JVM:-} -jar target/flowcast-microbundle.jar --port "$port" >"$results/$server-$stamp-member$1.log" 2>&1 &
+    java ${FLOWCAST_JVM:-} -Djava.io.tmpdir="$tmp" -jar target/flowcast-microbundle.jar --port "$port" >"$results/$server-$stamp-member$1.log" 2>&1 &
   pids+=($!)
 }
 

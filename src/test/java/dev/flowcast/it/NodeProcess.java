@@ -95,7 +95,10 @@ public final class NodeProcess implements AutoCloseable {
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", bundle.toString(), "--port", Integer.toString(port)));
+                "-Xmx512m",
+                // its runtime directory and WAR copy (161 MB, never removed) where the tests' go: target/it-tmp
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-jar", bundle.toString(), "--port", Integer.toString(port)));
         command.addAll(List.of(payaraOptions));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("FLOWCAST_"));

@@ -31,7 +31,9 @@ public final class PostgresServer implements AutoCloseable {
     /** Makes a data directory and starts the server; waits until it accepts connections. */
     public static PostgresServer start() throws IOException, InterruptedException {
         String bin = findBin();
-        Path dir = Files.createTempDirectory("flowcast-pg-");
+        // /tmp, not java.io.tmpdir (target/it-tmp): as root the server runs as postgres, which must reach its data
+        // directory, and the checkout may sit under a home directory it cannot enter
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "flowcast-pg-");
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();

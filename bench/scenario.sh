@@ -33,7 +33,7 @@ results="$root/target/bench/results"
 mkdir -p "$results"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="$results/$server-$scenario-$stamp.txt"
-# the servers' temporary files (Payara Micro leaves a 161 MB runtime directory and WAR copy per start): removed below
+# the servers' temporary files (a killed Payara Micro leaves its 161 MB runtime directory and WAR copy): removed below
 tmp="$root/target/bench/tmp/$stamp-$$"
 mkdir -p "$tmp"
 pids=()

@@ -17,6 +17,9 @@ public final class FlowcastDeployment {
     /** The server of this test run. */
     public static final String SERVER = System.getProperty("flowcast.it.server", "payara-micro");
 
+    /** The durability mode of the deployment (the pom's profiles set it in the environment the server inherits). */
+    public static final String DURABILITY = System.getenv().getOrDefault("FLOWCAST_DURABILITY", "memory");
+
     private FlowcastDeployment() {
     }
 

@@ -96,7 +96,8 @@ public final class NodeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
-                // its runtime directory and WAR copy (161 MB, left behind when the node is killed) where the tests' go: target/it-tmp
+                // its runtime directory and WAR copy (161 MB, left behind when the node is killed) where the
+                // tests' temporary files go: target/it-tmp
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                 "-jar", bundle.toString(), "--port", Integer.toString(port)));
         command.addAll(List.of(payaraOptions));

@@ -190,7 +190,7 @@ final class Sequencer {
         }
     }
 
-    /** The events of the topics whose outcome failed; an empty map, allocated once, when none did. */
+    /** The events of the topics whose outcome failed; the shared empty map (nothing allocated) when none did. */
     private static Map<String, List<Event>> failedOf(Map<String, List<Event>> events,
             Map<String, TopicHistory.Outcome> outcomes) {
         Map<String, List<Event>> failed = Map.of();
